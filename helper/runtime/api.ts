@@ -1,0 +1,45 @@
+// The contract between the runtime library and its two front ends: the
+// daemonless `berth` CLI (helper/cli) and the root daemon berthd
+// (helper/daemon). Both operate on one state directory (`root`), so they see
+// the same containers. Everything here is synchronous-looking from the
+// caller's side but returns promises: berthd serves many containers at once.
+import type { Spec, State } from '../spec/types';
+
+export interface RuntimeContext {
+  /** State directory, default /run/berth; one subdirectory per container id. */
+  root: string;
+  /** Debug/diagnostic log sink; the CLI maps it to --log/--log-format. */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface CreateOptions {
+  id: string;
+  /** Bundle directory (absolute after resolution); config.json is read from it. */
+  bundle: string;
+  pidFile?: string;
+  /** runc's --console-socket: a Unix socket that receives the pty master via SCM_RIGHTS. */
+  consoleSocket?: string;
+  noPivot?: boolean;
+  /** Number of fds after 0-2 passed through to the container (runc --preserve-fds). */
+  preserveFds?: number;
+  /** stdio of the container's process; default: the caller's 0, 1, 2. */
+  stdio?: [number, number, number];
+}
+
+/** What a finished `create` hands back to its caller. */
+export interface Created {
+  state: State;
+  /** Resolves with the wait status once the init exits, when the caller is its parent. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface Runtime {
+  create(ctx: RuntimeContext, opts: CreateOptions): Promise<Created>;
+  start(ctx: RuntimeContext, id: string): Promise<void>;
+  state(ctx: RuntimeContext, id: string): Promise<State>;
+  list(ctx: RuntimeContext): Promise<State[]>;
+  kill(ctx: RuntimeContext, id: string, signal: string | number, all?: boolean): Promise<void>;
+  delete(ctx: RuntimeContext, id: string, force?: boolean): Promise<void>;
+  /** The config stored at create time (the bundle may change afterwards). */
+  config(ctx: RuntimeContext, id: string): Promise<Spec>;
+}
