@@ -1,0 +1,43 @@
+// ajv validation of request params, compiled once per method. Errors come
+// back as one message naming the JSON pointer into params, the way the rest
+// of Berth names config fields.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { type Method, Methods } from './methods';
+import { paramSchemas } from './schemas';
+
+export interface ParamsProblem {
+  pointer: string;
+  message: string;
+}
+
+let compiled: Map<Method, ValidateFunction> | undefined;
+
+function validators(): Map<Method, ValidateFunction> {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: false, strict: true });
+  compiled = new Map(Methods.map((m) => [m, ajv.compile(paramSchemas[m])]));
+  return compiled;
+}
+
+function describe(e: ErrorObject): ParamsProblem {
+  const pointer = e.instancePath || '/';
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return { pointer: `${e.instancePath}/${extra}`, message: `params${e.instancePath}/${extra}: unknown field` };
+  }
+  if (e.keyword === 'required') {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return { pointer: `${e.instancePath}/${missing}`, message: `params${e.instancePath}/${missing}: required` };
+  }
+  if (e.keyword === 'pattern' && /\/id$|\/ids\/\d+$/.test(e.instancePath)) {
+    return { pointer, message: `params${pointer}: not a valid container id (letters, digits, _ + - . only, not . or ..)` };
+  }
+  return { pointer, message: `params${pointer === '/' ? '' : pointer}: ${e.message ?? 'invalid'}` };
+}
+
+/** undefined when params are valid for method, else the first problem. */
+export function checkParams(method: Method, params: unknown): ParamsProblem | undefined {
+  const v = validators().get(method)!;
+  if (v(params ?? {})) return undefined;
+  return describe(v.errors![0]);
+}
