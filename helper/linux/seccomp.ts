@@ -1,0 +1,66 @@
+// Seccomp for the init and exec stages: turns `linux.seccomp` into a filter
+// through libseccomp (loaded by koffi) and installs it on the calling thread.
+//
+// Where to call it: as late as possible before execve, because every syscall
+// Node makes afterwards goes through the filter. The filter is installed on
+// the main thread only (other Node threads vanish at execve), unless the
+// config asks for SECCOMP_FILTER_FLAG_TSYNC. Without no_new_privs the kernel
+// requires CAP_SYS_ADMIN to install a filter, so a process that will not set
+// noNewPrivileges must load it before it drops its capabilities (runc does
+// the same); with noNewPrivileges, load it after setting the bit.
+import type { Seccomp, State } from '../spec/types';
+import { buildFilter } from './seccomp/filter';
+import { libseccomp } from './seccomp/lib';
+import { connectListener, sendToListener } from './seccomp/listener';
+
+export { connectListener as connectSeccompListener } from './seccomp/listener';
+export { ACTION_NAMES as SECCOMP_ACTIONS } from './seccomp/names';
+
+export interface SeccompOptions {
+  /**
+   * A socket already connected to `listenerPath` (connectSeccompListener), for
+   * a stage that has left the host's mount namespace by the time it loads the
+   * filter. Without it, listenerPath is connected at load time.
+   */
+  listenerSocket?: number;
+  /** The container's state and the process's host pid, sent to the seccomp agent. */
+  state?: State;
+  pid?: number;
+  /** Told about what was skipped (syscall names unknown to this libseccomp). */
+  warn?: (msg: string) => void;
+}
+
+/** Installs the config's filter on the calling thread; no-op without one. */
+export function loadSeccomp(seccomp: Seccomp | undefined, opts: SeccompOptions = {}): void {
+  if (!seccomp) {
+    if (opts.listenerSocket !== undefined) throw new Error('seccomp listener socket given without a seccomp config');
+    return;
+  }
+  const built = buildFilter(seccomp);
+  const lib = libseccomp();
+  try {
+    if (built.unknown.length) opts.warn?.(`seccomp: ignoring syscalls unknown to libseccomp: ${built.unknown.map((u) => `${u.name} (${u.pointer})`).join(', ')}`);
+    if (built.notifies && !seccomp.listenerPath) throw new Error('/linux/seccomp/listenerPath: required when an action is SCMP_ACT_NOTIFY');
+    const sock = built.notifies ? (opts.listenerSocket ?? connectListener(seccomp.listenerPath!)) : undefined;
+    const rc = lib.load(built.ctx);
+    if (rc < 0) throw new Error(`/linux/seccomp: load the filter: ${errName(rc)}`);
+    if (sock !== undefined) {
+      const fd = lib.notifyFd(built.ctx);
+      if (fd < 0) throw new Error(`/linux/seccomp: get the notify fd: ${errName(fd)}`);
+      const state = opts.state ?? { ociVersion: '1.3.0', id: '', status: 'creating', bundle: '' };
+      sendToListener(sock, fd, { ociVersion: state.ociVersion, pid: opts.pid ?? state.pid ?? process.pid, metadata: seccomp.listenerMetadata, state });
+    }
+  } finally {
+    lib.release(built.ctx);
+  }
+}
+
+/** The native number of a syscall, or undefined when this libseccomp does not know the name. */
+export function resolveSyscall(name: string): number | undefined {
+  const nr = libseccomp().resolveName(name);
+  return nr < 0 ? undefined : nr;
+}
+
+function errName(rc: number): string {
+  return require('node:util').getSystemErrorName(rc);
+}
