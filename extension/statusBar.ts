@@ -1,0 +1,35 @@
+// The status-bar item: whether the extension reaches berthd, and how many
+// containers run. Clicking it focuses the Containers view (or reconnects).
+import * as vscode from 'vscode';
+import type { Ctx } from './ctx';
+
+export function statusBar(ctx: Ctx): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('berth.status', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'Berth';
+  const render = () => {
+    const s = ctx.conn.state;
+    if (s.kind === 'connected') {
+      const running = ctx.model.count('running');
+      item.text = `$(vm-running) berthd ${running}`;
+      item.tooltip = `Connected to berthd ${s.hello.server} on ${ctx.conn.socketPath}: ${running} running of ${ctx.model.size} containers`;
+      item.command = 'berth.containers.focus';
+      item.backgroundColor = undefined;
+    } else if (s.kind === 'connecting') {
+      item.text = '$(sync~spin) berthd';
+      item.tooltip = `Connecting to ${ctx.conn.socketPath}`;
+      item.command = 'berth.showLog';
+      item.backgroundColor = undefined;
+    } else {
+      item.text = '$(debug-disconnect) berthd';
+      item.tooltip = `Not connected to berthd: ${s.reason}. Click to reconnect.`;
+      item.command = 'berth.reconnect';
+      item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    }
+    void vscode.commands.executeCommand('setContext', 'berth.connected', s.kind === 'connected');
+    void vscode.commands.executeCommand('setContext', 'berth.hasContainers', ctx.model.size > 0);
+  };
+  render();
+  item.show();
+  const subs = [ctx.conn.onDidChangeState(render), ctx.model.onDidChange(render)];
+  return { dispose: () => [item, ...subs].forEach((d) => d.dispose()) };
+}
