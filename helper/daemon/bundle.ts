@@ -1,0 +1,46 @@
+// Checks a bundle path from a request before the runtime sees it: a real
+// directory (not a symlink, which could be swapped under us), holding a
+// regular config.json of sane size that parses. In strict mode both must be
+// owned by the caller. Returns the parsed config for what berthd needs
+// (process.terminal); the runtime still validates it fully.
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCode } from '../protocol/errors';
+import type { Spec } from '../spec/types';
+import { DaemonError } from './errors';
+
+const MAX_CONFIG_BYTES = 4 << 20;
+
+function bad(message: string, pointer = '/bundle'): DaemonError {
+  return new DaemonError(ErrorCode.BadBundle, message, { pointer });
+}
+
+export function checkBundle(bundle: string, ownerUid?: number): Spec {
+  let st;
+  try {
+    st = lstatSync(bundle);
+  } catch (e) {
+    throw bad(`bundle ${bundle}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+  }
+  if (st.isSymbolicLink()) throw bad(`bundle ${bundle}: is a symlink; pass the directory it points to`);
+  if (!st.isDirectory()) throw bad(`bundle ${bundle}: not a directory`);
+  if (ownerUid !== undefined && st.uid !== ownerUid) throw new DaemonError(ErrorCode.Forbidden, `bundle ${bundle}: owned by uid ${st.uid}, not by the caller (uid ${ownerUid})`, { pointer: '/bundle' });
+  const config = join(bundle, 'config.json');
+  let cst;
+  try {
+    cst = lstatSync(config);
+  } catch {
+    throw bad(`bundle ${bundle}: config.json is missing`);
+  }
+  if (!cst.isFile()) throw bad(`${config}: not a regular file`);
+  if (cst.size > MAX_CONFIG_BYTES) throw bad(`${config}: larger than ${MAX_CONFIG_BYTES} bytes`);
+  if (ownerUid !== undefined && cst.uid !== ownerUid) throw new DaemonError(ErrorCode.Forbidden, `${config}: owned by uid ${cst.uid}, not by the caller (uid ${ownerUid})`, { pointer: '/bundle' });
+  let spec: unknown;
+  try {
+    spec = JSON.parse(readFileSync(config, 'utf8'));
+  } catch (e) {
+    throw bad(`${config}: not valid JSON: ${(e as Error).message}`, '/');
+  }
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw bad(`${config}: not a JSON object`, '/');
+  return spec as Spec;
+}

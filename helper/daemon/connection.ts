@@ -1,0 +1,145 @@
+// One client connection: the peer check (done by the daemon before this is
+// built), hello gating, ajv validation of every request, per-container
+// serialisation, the audit line, and the sessions and subscriptions the
+// client opened — all torn down when it disconnects.
+import type { Socket } from 'node:net';
+import { createMessageConnection, type MessageConnection, ResponseError } from 'vscode-jsonrpc';
+import { SocketMessageWriter } from 'vscode-jsonrpc/node';
+import { ErrorCode } from '../protocol/errors';
+import { Notifications } from '../protocol/events';
+import { LimitedReader } from '../protocol/framing';
+import { isMethod, type Method, PerContainer } from '../protocol/methods';
+import { checkParams } from '../protocol/validate';
+import type { AuditLog } from './audit';
+import type { EventBus } from './bus';
+import type { Containers, Peer } from './containers';
+import { DaemonError, toResponseError } from './errors';
+import { type CallContext, handlers, newSessionId } from './handlers';
+import type { Logger } from './log';
+import type { KeyedQueue } from './queue';
+
+export interface Shared {
+  containers: Containers;
+  bus: EventBus;
+  queue: KeyedQueue;
+  audit: AuditLog;
+  log: Logger;
+  root: string;
+  version: string;
+}
+
+interface Session {
+  id: string;
+  stream: 'console' | 'log';
+  stop: () => void;
+}
+
+export class Connection {
+  private rpc: MessageConnection;
+  private hello = false;
+  private subs = new Set<string>();
+  private sessions = new Map<string, Session>();
+  private closed = false;
+
+  constructor(private readonly socket: Socket, readonly peer: Peer, private readonly shared: Shared, onClose: () => void) {
+    const writer = new SocketMessageWriter(socket);
+    const reader = new LimitedReader(socket, {
+      role: 'server',
+      onMalformed: (m) => {
+        this.auditError('(malformed)', undefined, m.code, m.message);
+        void writer.write({ jsonrpc: '2.0', id: m.id, error: { code: m.code, message: m.message } } as never).then(() => {
+          if (m.fatal) socket.end();
+        });
+      },
+    });
+    const quiet = { error: () => undefined, warn: () => undefined, info: () => undefined, log: () => undefined };
+    this.rpc = createMessageConnection(reader, writer, quiet);
+    this.rpc.onRequest((method, params) => this.handle(method, params));
+    this.rpc.onClose(() => this.dispose(onClose));
+    socket.on('error', () => this.dispose(onClose));
+    socket.on('close', () => this.dispose(onClose));
+    this.rpc.listen();
+  }
+
+  private dispose(onClose: () => void): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.subs) this.shared.bus.unsubscribe(s);
+    for (const s of this.sessions.values()) s.stop();
+    this.sessions.clear();
+    this.rpc.dispose();
+    this.socket.destroy();
+    onClose();
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private auditError(method: string, id: string | undefined, code: number, message: string, ms?: number): void {
+    this.shared.audit.write({ uid: this.peer.uid, gid: this.peer.gid, pid: this.peer.pid, method, id, result: 'error', code, message, ms });
+  }
+
+  private async handle(method: string, params: unknown): Promise<unknown> {
+    const t0 = performance.now();
+    const id = typeof (params as { id?: unknown })?.id === 'string' ? ((params as { id: string }).id.slice(0, 200)) : undefined;
+    try {
+      if (!isMethod(method)) throw new DaemonError(ErrorCode.MethodNotFound, `method ${method.slice(0, 100)}: not found`);
+      if (!this.hello && method !== 'hello') throw new DaemonError(ErrorCode.HelloRequired, `${method}: send hello first`);
+      const problem = checkParams(method, params);
+      if (problem) throw new DaemonError(ErrorCode.InvalidParams, `${method}: ${problem.message}`, { pointer: problem.pointer });
+      const p = (params ?? {}) as never;
+      const run = async () => this.call(method, p);
+      const result = PerContainer.has(method) && id !== undefined ? await this.shared.queue.run(id, run) : await run();
+      if (method === 'hello') this.hello = true;
+      const ms = Math.round(performance.now() - t0);
+      this.shared.audit.write({ uid: this.peer.uid, gid: this.peer.gid, pid: this.peer.pid, method, id, result: 'ok', ms });
+      this.shared.log('debug', 'request', { method, id, uid: this.peer.uid, ms });
+      return result;
+    } catch (e) {
+      const err = toResponseError(e);
+      const ms = Math.round(performance.now() - t0);
+      this.auditError(method.slice(0, 100), id, err.code, err.message, ms);
+      this.shared.log('debug', 'request failed', { method: method.slice(0, 100), id, uid: this.peer.uid, code: err.code, error: err.message });
+      return err as ResponseError<unknown>;
+    }
+  }
+
+  private call(method: Method, params: never): Promise<unknown> | unknown {
+    const h = handlers[method] as ((c: CallContext, p: never) => unknown) | undefined;
+    if (!h) throw new DaemonError(ErrorCode.MethodNotFound, `method ${method}: not found`);
+    return h(this.context(), params);
+  }
+
+  private context(): CallContext {
+    const { bus, containers, root, version } = this.shared;
+    return {
+      peer: this.peer,
+      containers,
+      root,
+      version,
+      subscribe: (ids) => {
+        const s = bus.subscribe((e) => void this.rpc.sendNotification(Notifications.event, e).catch(() => undefined), ids);
+        this.subs.add(s);
+        return s;
+      },
+      unsubscribe: (s) => this.subs.delete(s) && bus.unsubscribe(s),
+      openSession: (id, stream, stop) => {
+        const session = newSessionId();
+        this.sessions.set(session, { id, stream, stop });
+        const send = (data: Buffer) => {
+          if (!this.closed) void this.rpc.sendNotification(Notifications.output, { session, id, stream, data: data.toString('base64') }).catch(() => undefined);
+        };
+        return { session, send };
+      },
+      closeSession: (session) => {
+        const s = this.sessions.get(session);
+        if (!s) return false;
+        s.stop();
+        this.sessions.delete(session);
+        return true;
+      },
+      sessionTarget: (session) => this.sessions.get(session),
+    };
+  }
+}

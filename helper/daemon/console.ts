@@ -1,0 +1,149 @@
+// Consoles of process.terminal containers. berthd receives the pty master
+// on a console socket (runc's protocol: the runtime connects and sends the
+// fd with SCM_RIGHTS), keeps it, copies output into a scrollback ring and to
+// every attached session, and writes session input to it.
+//
+// The master must outlive a kill -9 of berthd, or the container's terminal
+// dies with it. So berthd also hands a copy to a keeper — a `sleep infinity`
+// in its own session holding the master as fd 3 — and a restarted berthd
+// takes it back with pidfd_getfd (keeper.ts).
+import { closeSync, rmSync } from 'node:fs';
+import { createServer, Socket, type Server } from 'node:net';
+import { SCROLLBACK_BYTES } from '../protocol/version';
+import { recvFds, setWinsize } from './sys';
+
+export interface ConsoleSink {
+  (data: Buffer): void;
+}
+
+export class Console {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private sinks = new Map<string, ConsoleSink>();
+  private stream: Socket;
+  private closed = false;
+  private closeHandlers: (() => void)[] = [];
+
+  constructor(readonly id: string, readonly fd: number) {
+    this.stream = new Socket({ fd, readable: true, writable: true });
+    this.stream.on('data', (d: Buffer) => this.output(d));
+    // EIO when the last slave fd closes: the container's terminal is gone.
+    this.stream.on('error', () => this.finish());
+    this.stream.on('close', () => this.finish());
+  }
+
+  private output(d: Buffer): void {
+    this.chunks.push(d);
+    this.bytes += d.length;
+    while (this.bytes - this.chunks[0].length >= SCROLLBACK_BYTES) this.bytes -= this.chunks.shift()!.length;
+    for (const sink of this.sinks.values()) sink(d);
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const h of this.closeHandlers) h();
+  }
+
+  onClose(h: () => void): void {
+    if (this.closed) h();
+    else this.closeHandlers.push(h);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  scrollback(): Buffer {
+    const all = Buffer.concat(this.chunks);
+    return all.length > SCROLLBACK_BYTES ? all.subarray(all.length - SCROLLBACK_BYTES) : all;
+  }
+
+  attach(session: string, sink: ConsoleSink): void {
+    this.sinks.set(session, sink);
+  }
+
+  detach(session: string): boolean {
+    return this.sinks.delete(session);
+  }
+
+  get sessions(): number {
+    return this.sinks.size;
+  }
+
+  write(data: Buffer): void {
+    if (!this.closed) this.stream.write(data);
+  }
+
+  resize(rows: number, cols: number): void {
+    setWinsize(this.fd, rows, cols);
+  }
+
+  /** Stops serving; the socket closes berthd's copy of the master (the keeper's stays until it is killed). */
+  close(): void {
+    this.sinks.clear();
+    this.stream.destroy();
+    this.finish();
+  }
+}
+
+/**
+ * Listens on a console socket and resolves with the first fd a peer sends.
+ * The accepted connection is paused so that Node never reads (and drops) the
+ * SCM_RIGHTS message; recvmsg is polled instead, which costs a few ms once.
+ */
+export class ConsoleReceiver {
+  private server: Server;
+  readonly received: Promise<number>;
+  private abort!: (e: Error) => void;
+
+  private constructor(readonly path: string, server: Server, received: Promise<number>) {
+    this.server = server;
+    this.received = received;
+  }
+
+  static async listen(path: string, timeoutMs = 10_000): Promise<ConsoleReceiver> {
+    rmSync(path, { force: true });
+    let resolveFd!: (fd: number) => void;
+    let rejectFd!: (e: Error) => void;
+    const received = new Promise<number>((res, rej) => {
+      resolveFd = res;
+      rejectFd = rej;
+    });
+    received.catch(() => undefined);
+    const server = createServer({ pauseOnConnect: true }, (sock) => {
+      const fd = (sock as unknown as { _handle: { fd: number } })._handle.fd;
+      const deadline = Date.now() + timeoutMs;
+      const poll = () => {
+        try {
+          const got = recvFds(fd);
+          if (got === undefined) {
+            if (Date.now() > deadline) throw new Error(`console socket ${path}: no pty master within ${timeoutMs} ms`);
+            setTimeout(poll, 2);
+            return;
+          }
+          if (got.fds.length === 0) throw new Error(`console socket ${path}: message carried no fd`);
+          for (const extra of got.fds.slice(1)) closeSync(extra);
+          resolveFd(got.fds[0]);
+        } catch (e) {
+          rejectFd(e as Error);
+        }
+        sock.destroy();
+      };
+      poll();
+    });
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(path, () => res());
+    });
+    const r = new ConsoleReceiver(path, server, received);
+    r.abort = rejectFd;
+    return r;
+  }
+
+  close(): void {
+    this.abort(new Error(`console socket ${this.path}: closed`));
+    this.server.close();
+    rmSync(this.path, { force: true });
+  }
+}

@@ -1,0 +1,249 @@
+// The containers berthd serves: the lifecycle calls into the runtime
+// library, wrapped with what only a long-lived parent can do — exit
+// statuses, consoles, capped output logs, events — and the journal that
+// lets a restarted berthd finish or undo whatever a kill -9 interrupted.
+import { existsSync } from 'node:fs';
+import { ErrorCode } from '../protocol/errors';
+import type { ContainerInfo, CreateParams, ExitStatus } from '../protocol/types';
+import type { Runtime, RuntimeContext } from '../runtime/api';
+import type { State } from '../spec/types';
+import type { EventBus } from './bus';
+import { checkBundle } from './bundle';
+import { Console, ConsoleReceiver } from './console';
+import { DaemonError, notFound } from './errors';
+import { keeperAlive, reclaim, spawnKeeper, startTime, stopKeeper } from './keeper';
+import type { Logger } from './log';
+import { capLog, closeStdio, openStdio } from './logs';
+import { type ContainerRecord, Records } from './records';
+
+export interface Peer {
+  uid: number;
+  gid: number;
+  pid: number;
+  /** Non-root caller under --strict. */
+  strict: boolean;
+}
+
+interface Live {
+  record: ContainerRecord;
+  console?: Console;
+  /** Exit seen through the runtime's child handle (we are the parent). */
+  watched: boolean;
+}
+
+const NOT_FOUND = /does not exist|not found|no such container|ENOENT/i;
+
+export class Containers {
+  private live = new Map<string, Live>();
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly ctx: RuntimeContext,
+    readonly records: Records,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+  ) {
+    // One timer for housekeeping: exits of containers we are not the parent
+    // of (adopted after a restart) and the output log cap.
+    this.timer = setInterval(() => this.sweep(), 1000);
+    this.timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const l of this.live.values()) l.console?.close();
+  }
+
+  console(id: string): Console | undefined {
+    return this.live.get(id)?.console;
+  }
+
+  owned(id: string): ContainerRecord | undefined {
+    return this.live.get(id)?.record;
+  }
+
+  /** Runtime state, with NotFound for an unknown id. */
+  private async runtimeState(id: string): Promise<State> {
+    try {
+      return await this.runtime.state(this.ctx, id);
+    } catch (e) {
+      if (NOT_FOUND.test((e as Error).message ?? '') || (e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(id);
+      throw e;
+    }
+  }
+
+  private info(state: State): ContainerInfo {
+    const l = this.live.get(state.id);
+    const r = l?.record;
+    return {
+      ...state,
+      created: r?.created,
+      terminal: r?.terminal ?? false,
+      owner: r ? 'berthd' : 'external',
+      ...(r?.exitStatus ? { exitStatus: r.exitStatus } : {}),
+    };
+  }
+
+  async state(id: string): Promise<ContainerInfo> {
+    return this.info(await this.runtimeState(id));
+  }
+
+  async list(): Promise<ContainerInfo[]> {
+    const states = await this.runtime.list(this.ctx);
+    return states.map((s) => this.info(s));
+  }
+
+  async create(p: CreateParams, peer: Peer): Promise<ContainerInfo> {
+    const spec = checkBundle(p.bundle, peer.strict ? peer.uid : undefined);
+    if (peer.strict) throw new DaemonError(ErrorCode.Forbidden, 'strict mode: creating containers for non-root peers is not supported yet by this berthd');
+    if (this.live.has(p.id) || existsSync(`${this.ctx.root}/${p.id}`)) throw new DaemonError(ErrorCode.Exists, `container ${p.id}: already exists`, { pointer: '/id' });
+    const terminal = spec.process?.terminal === true;
+    const record: ContainerRecord = { id: p.id, created: new Date().toISOString(), terminal, intent: 'create' };
+    this.records.save(record);
+    const l: Live = { record, watched: false };
+    this.live.set(p.id, l);
+    let receiver: ConsoleReceiver | undefined;
+    let stdio: [number, number, number] | undefined;
+    try {
+      if (terminal) receiver = await ConsoleReceiver.listen(this.records.consoleSocket(p.id));
+      else stdio = openStdio(this.records.logPath(p.id));
+      const created = await this.runtime.create(this.ctx, { id: p.id, bundle: p.bundle, consoleSocket: receiver?.path, stdio });
+      const pid = created.state.pid;
+      record.pid = pid;
+      record.pidStart = pid ? startTime(pid) : undefined;
+      if (receiver) {
+        const fd = await receiver.received;
+        record.keeper = spawnKeeper(fd);
+        l.console = new Console(p.id, fd);
+        if (p.consoleSize) l.console.resize(p.consoleSize.rows, p.consoleSize.cols);
+      }
+      l.watched = true;
+      created.exited.then(
+        (s) => this.exited(p.id, { code: s.code, signal: s.signal, at: new Date().toISOString() }),
+        () => undefined,
+      );
+      delete record.intent;
+      this.records.save(record);
+      this.bus.publish('created', p.id, { pid });
+      return this.info(created.state);
+    } catch (e) {
+      await this.undoCreate(p.id);
+      throw e;
+    } finally {
+      receiver?.close();
+      if (stdio) closeStdio(stdio);
+    }
+  }
+
+  private async undoCreate(id: string): Promise<void> {
+    const l = this.live.get(id);
+    try {
+      await this.runtime.delete(this.ctx, id, true);
+    } catch {
+      /* never got far enough to exist */
+    }
+    l?.console?.close();
+    if (l?.record.keeper) stopKeeper(l.record.keeper);
+    this.live.delete(id);
+    this.records.remove(id);
+  }
+
+  private exited(id: string, status: ExitStatus): void {
+    const l = this.live.get(id);
+    if (!l || l.record.exitStatus) return;
+    l.record.exitStatus = status;
+    if (l.record.intent !== 'delete') this.records.save(l.record);
+    this.bus.publish('exited', id, { exitStatus: status });
+  }
+
+  async start(id: string): Promise<ContainerInfo> {
+    await this.runtimeState(id);
+    await this.runtime.start(this.ctx, id);
+    const st = await this.runtimeState(id);
+    this.bus.publish('started', id, { pid: st.pid });
+    return this.info(st);
+  }
+
+  async kill(id: string, signal: string | number, all: boolean): Promise<void> {
+    await this.runtimeState(id);
+    await this.runtime.kill(this.ctx, id, signal, all);
+  }
+
+  async delete(id: string, force: boolean): Promise<void> {
+    await this.runtimeState(id);
+    const l = this.live.get(id);
+    if (l) {
+      l.record.intent = 'delete';
+      this.records.save(l.record);
+    }
+    await this.runtime.delete(this.ctx, id, force);
+    this.forget(id);
+    this.bus.publish('deleted', id);
+  }
+
+  private forget(id: string): void {
+    const l = this.live.get(id);
+    l?.console?.close();
+    if (l?.record.keeper) stopKeeper(l.record.keeper);
+    this.live.delete(id);
+    this.records.remove(id);
+  }
+
+  /** After a restart: finish or undo journalled work, re-adopt the rest. */
+  async recover(): Promise<{ adopted: number; cleaned: number }> {
+    let adopted = 0;
+    let cleaned = 0;
+    for (const id of this.records.ids()) {
+      const record = this.records.load(id);
+      if (!record || record.intent) {
+        this.log('info', 'recovery: removing half-done container', { id, intent: record?.intent ?? 'unreadable record' });
+        this.live.set(id, { record: record ?? { id, created: '', terminal: false }, watched: false });
+        await this.undoCreate(id);
+        cleaned++;
+        continue;
+      }
+      try {
+        await this.runtimeState(id);
+      } catch {
+        // Deleted behind our back (berth delete while berthd was down).
+        if (record.keeper) stopKeeper(record.keeper);
+        this.records.remove(id);
+        continue;
+      }
+      const l: Live = { record, watched: false };
+      this.live.set(id, l);
+      if (record.terminal && record.keeper) {
+        const fd = reclaim(record.keeper);
+        if (fd !== undefined) l.console = new Console(id, fd);
+      }
+      adopted++;
+    }
+    this.sweep();
+    return { adopted, cleaned };
+  }
+
+  private sweep(): void {
+    for (const [id, l] of this.live) {
+      const r = l.record;
+      if (r.intent) continue;
+      if (!l.watched && !r.exitStatus && r.pid && startTime(r.pid) !== r.pidStart) {
+        // Not our child any more: the exit happened, its status is lost.
+        this.exited(id, { code: null, signal: null, at: new Date().toISOString() });
+      }
+      if (!r.terminal) {
+        try {
+          capLog(this.records.logPath(id));
+        } catch (e) {
+          this.log('warn', 'output log cap failed', { id, error: (e as Error).message });
+        }
+      }
+      if (r.keeper && r.exitStatus && l.console?.isClosed && !keeperAlive(r.keeper)) delete r.keeper;
+    }
+  }
+
+  /** Container ids this berthd created and still tracks. */
+  ownedIds(): string[] {
+    return [...this.live.keys()];
+  }
+}

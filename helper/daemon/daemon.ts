@@ -1,0 +1,92 @@
+// berthd's start-up and shutdown. Order matters: the lock first (a second
+// berthd must fail before touching anything), then subreaper, recovery of
+// what a previous instance left, and only then the socket — so the first
+// client already sees a consistent list.
+import { mkdirSync, rmSync } from 'node:fs';
+import type { Server, Socket } from 'node:net';
+import { join } from 'node:path';
+import { ErrorCode } from '../protocol/errors';
+import { peerCred } from '../linux/peercred';
+import type { Runtime } from '../runtime/api';
+import { AuditLog } from './audit';
+import { EventBus } from './bus';
+import { Connection, type Shared } from './connection';
+import { Containers, type Peer } from './containers';
+import { resolveGroup } from './group';
+import { listenSocket } from './listen';
+import { lockRoot } from './lock';
+import type { Logger } from './log';
+import type { DaemonOptions } from './options';
+import { KeyedQueue } from './queue';
+import { DATA_DIR_NAME, Records } from './records';
+import { becomeSubreaper } from './sys';
+
+export const VERSION = '0.1.0';
+
+export class Daemon {
+  private server?: Server;
+  private connections = new Set<Connection>();
+  /** Held open for the process's life: the single-instance lock. */
+  lockFd?: number;
+  private shared!: Shared;
+  private gid?: number;
+
+  constructor(private readonly opts: DaemonOptions, private readonly log: Logger, private readonly runtime: Runtime) {}
+
+  async start(): Promise<void> {
+    const t0 = performance.now();
+    const { opts, log } = this;
+    mkdirSync(opts.root, { recursive: true, mode: 0o711 });
+    const dataDir = join(opts.root, DATA_DIR_NAME);
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    this.lockFd = lockRoot(dataDir, opts.root);
+    becomeSubreaper();
+    this.gid = resolveGroup(opts.group);
+    if (this.gid === undefined) log('warn', `group ${opts.group} does not exist: only root may connect (berth daemon install creates it)`);
+    const bus = new EventBus();
+    const containers = new Containers(this.runtime, { root: opts.root, log: (level, msg, fields) => log(level, msg, fields) }, new Records(dataDir), bus, log);
+    this.shared = { containers, bus, queue: new KeyedQueue(), audit: new AuditLog(opts.auditLog), log, root: opts.root, version: VERSION };
+    const rec = await containers.recover();
+    if (rec.adopted || rec.cleaned) log('info', 'recovered containers', rec);
+    this.server = await listenSocket(opts.socket, this.gid, (s) => this.accept(s));
+    log('info', 'listening', { socket: opts.socket, root: opts.root, group: opts.group, gid: this.gid, ms: Math.round(performance.now() - t0) });
+  }
+
+  private accept(socket: Socket): void {
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    let peer: Peer;
+    try {
+      if (fd === undefined || fd < 0) throw new Error('accepted socket has no fd');
+      const c = peerCred(fd);
+      const member = this.gid !== undefined && (c.gid === this.gid || c.groups.includes(this.gid));
+      if (c.uid !== 0 && !member) {
+        const message = `uid ${c.uid} is not allowed to use berthd: only root and members of group ${this.opts.group} may connect`;
+        this.shared.audit.write({ uid: c.uid, gid: c.gid, pid: c.pid, method: '(connect)', result: 'refused', code: ErrorCode.NotAllowed, message });
+        this.log('warn', 'refused connection', { uid: c.uid, gid: c.gid, pid: c.pid });
+        const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.NotAllowed, message } });
+        socket.on('error', () => undefined);
+        socket.end(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        return;
+      }
+      peer = { uid: c.uid, gid: c.gid, pid: c.pid, strict: this.opts.strict && c.uid !== 0 };
+    } catch (e) {
+      this.log('error', 'peer credentials unavailable; closing connection', { error: (e as Error).message });
+      socket.destroy();
+      return;
+    }
+    const conn: Connection = new Connection(socket, peer, this.shared, () => this.connections.delete(conn));
+    this.connections.add(conn);
+  }
+
+  /** Graceful stop: no new clients, current ones disconnected, containers left running. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((res) => server.close(() => res()));
+    for (const c of this.connections) c.close();
+    this.shared?.containers.close();
+    this.shared?.audit.close();
+    rmSync(this.opts.socket, { force: true });
+    this.log('info', 'stopped; containers keep running');
+  }
+}

@@ -1,0 +1,139 @@
+// One function per protocol method. Params arrive already validated against
+// protocol/schemas.ts, so handlers trust their shapes. Methods the runtime
+// cannot do yet throw NotSupported; `hello` lists only the implemented ones.
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../protocol/errors';
+import type { Method, ParamsOf, ResultOf } from '../protocol/methods';
+import { Methods } from '../protocol/methods';
+import { PROTOCOL_VERSION } from '../protocol/version';
+import { defaultSpec } from '../spec/default';
+import type { Containers, Peer } from './containers';
+import { DaemonError, notFound, notSupported } from './errors';
+import { readFrom, sizeOf } from './logs';
+
+/** What a handler may use of its connection. */
+export interface CallContext {
+  peer: Peer;
+  containers: Containers;
+  root: string;
+  version: string;
+  subscribe(ids?: string[]): string;
+  unsubscribe(subscription: string): boolean;
+  /** Registers a session on this connection; `stop` runs on detach or disconnect. */
+  openSession(id: string, stream: 'console' | 'log', stop: () => void): { session: string; send: (data: Buffer) => void };
+  closeSession(session: string): boolean;
+  sessionTarget(session: string): { id: string; stream: 'console' | 'log' } | undefined;
+}
+
+type Handler<M extends Method> = (c: CallContext, p: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M>;
+type HandlerTable = { [M in Method]?: Handler<M> };
+
+const empty = {} as Record<string, never>;
+
+const unsupported = (m: Method) => () => {
+  throw notSupported(m);
+};
+
+export const handlers: HandlerTable = {
+  hello: (c, p) => {
+    if (p.protocol !== PROTOCOL_VERSION) {
+      throw new DaemonError(ErrorCode.ProtocolMismatch, `protocol ${p.protocol}: this berthd speaks protocol ${PROTOCOL_VERSION}`, { pointer: '/protocol' });
+    }
+    return {
+      protocol: PROTOCOL_VERSION,
+      server: c.version,
+      pid: process.pid,
+      root: c.root,
+      peer: { uid: c.peer.uid, gid: c.peer.gid, pid: c.peer.pid, strict: c.peer.strict },
+      methods: implemented(),
+    };
+  },
+  create: (c, p) => c.containers.create(p, c.peer),
+  start: (c, p) => c.containers.start(p.id),
+  run: async (c, p) => {
+    await c.containers.create(p, c.peer);
+    return c.containers.start(p.id);
+  },
+  state: (c, p) => c.containers.state(p.id),
+  list: async (c) => ({ containers: await c.containers.list() }),
+  kill: async (c, p) => {
+    await c.containers.kill(p.id, p.signal ?? 'SIGTERM', p.all ?? false);
+    return empty;
+  },
+  delete: async (c, p) => {
+    await c.containers.delete(p.id, p.force ?? false);
+    return empty;
+  },
+  spec: (_c, p) => defaultSpec({ rootless: p.rootless ?? false }),
+  subscribe: (c, p) => ({ subscription: c.subscribe(p.ids) }),
+  unsubscribe: (c, p) => {
+    if (!c.unsubscribe(p.subscription)) throw new DaemonError(ErrorCode.NoSession, `subscription ${p.subscription}: not on this connection`, { pointer: '/subscription' });
+    return empty;
+  },
+  attach: async (c, p) => {
+    await c.containers.state(p.id);
+    const con = c.containers.console(p.id);
+    if (!con) throw new DaemonError(ErrorCode.InvalidState, `container ${p.id}: has no console berthd serves (process.terminal is false, or it was created outside berthd)`, { pointer: '/id' });
+    const scrollback = p.replay === false ? '' : con.scrollback().toString('base64');
+    const s = c.openSession(p.id, 'console', () => con.detach(s.session));
+    con.attach(s.session, s.send);
+    return { session: s.session, scrollback };
+  },
+  write: (c, p) => {
+    const con = consoleOf(c, p.session);
+    con.write(Buffer.from(p.data, 'base64'));
+    return empty;
+  },
+  resize: (c, p) => {
+    consoleOf(c, p.session).resize(p.rows, p.cols);
+    return empty;
+  },
+  detach: (c, p) => {
+    if (!c.closeSession(p.session)) throw new DaemonError(ErrorCode.NoSession, `session ${p.session}: not on this connection`, { pointer: '/session' });
+    return empty;
+  },
+  logs: async (c, p) => {
+    await c.containers.state(p.id);
+    const path = c.containers.records.logPath(p.id);
+    if (!c.containers.owned(p.id)) throw new DaemonError(ErrorCode.InvalidState, `container ${p.id}: has no output log (created outside berthd)`, { pointer: '/id' });
+    const data = readFrom(path, 0, p.tail).toString('base64');
+    if (!p.follow) return { data };
+    let offset = sizeOf(path);
+    const timer = setInterval(() => {
+      const size = sizeOf(path);
+      if (size < offset) offset = 0;
+      if (size === offset) return;
+      const chunk = readFrom(path, offset);
+      offset += chunk.length;
+      s.send(chunk);
+    }, 200);
+    const s = c.openSession(p.id, 'log', () => clearInterval(timer));
+    return { data, session: s.session };
+  },
+  exec: unsupported('exec'),
+  ps: unsupported('ps'),
+  pause: unsupported('pause'),
+  resume: unsupported('resume'),
+  update: unsupported('update'),
+  stats: unsupported('stats'),
+  features: unsupported('features'),
+};
+
+function consoleOf(c: CallContext, session: string) {
+  const t = c.sessionTarget(session);
+  if (!t || t.stream !== 'console') throw new DaemonError(ErrorCode.NoSession, `session ${session}: no console session on this connection`, { pointer: '/session' });
+  const con = c.containers.console(t.id);
+  if (!con) throw notFound(t.id);
+  return con;
+}
+
+/** Methods whose handler does real work (not the NotSupported stub). */
+export function implemented(): string[] {
+  return Methods.filter((m) => handlers[m] && !STUBS.has(m));
+}
+
+const STUBS = new Set<Method>(['exec', 'ps', 'pause', 'resume', 'update', 'stats', 'features']);
+
+export function newSessionId(): string {
+  return randomUUID().replace(/-/g, '');
+}
