@@ -1,0 +1,98 @@
+// bench/lifecycle: runc, crun and berth side by side on one busybox bundle,
+// interleaved (each round runs every runtime, in a rotating order, so drift
+// in machine load hits all of them alike). Prints one table of medians and
+// p95s in milliseconds, and berth's ratio to runc and crun.
+//   npm run bench:lifecycle [-- --iterations 20 --parallel-rounds 3]
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBundle } from '../../test/fixtures/bundle';
+import { cycle, forceDeleteAll, parallelCycles, runToExit, type Ctx } from './measure';
+import { benchRuntimes, type BenchRuntime } from './runtimes';
+import { median, p95 } from './stats';
+
+const OPS = ['run /bin/true to exit', 'create', 'start', 'delete', 'create→start→exit→delete', '20 parallel cycles (wall)'] as const;
+type Op = (typeof OPS)[number];
+
+function arg(name: string, dflt: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+function rotate<T>(xs: T[], k: number): T[] {
+  return xs.map((_, i) => xs[(i + k) % xs.length]);
+}
+
+function table(rts: BenchRuntime[], samples: Map<string, Record<Op, number[]>>, iterations: number, rounds: number): string {
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '—');
+  const cols = rts.map((r) => `${r.name} med / p95`);
+  const ratioTo = rts.some((r) => r.name === 'berth') ? rts.filter((r) => r.name !== 'berth') : [];
+  const head = ['operation (ms)', ...cols, ...ratioTo.map((r) => `berth/${r.name}`)];
+  const rows = OPS.map((op) => {
+    const cells = rts.map((r) => {
+      const s = samples.get(r.name)![op];
+      return `${fmt(median(s))} / ${fmt(p95(s))}`;
+    });
+    const berth = samples.get('berth')?.[op];
+    const ratios = ratioTo.map((r) => (berth ? `${(median(berth) / median(samples.get(r.name)![op])).toFixed(2)}×` : ''));
+    return [op, ...cells, ...ratios];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    '',
+    `${iterations} samples per single operation, ${rounds} rounds of 20 parallel cycles; medians and nearest-rank p95.`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const iterations = arg('--iterations', 20);
+  const rounds = arg('--parallel-rounds', 3);
+  const { found, missing } = benchRuntimes();
+  if (found.length === 0) throw new Error('no runtime found: install runc/crun, build dist/berth');
+  for (const m of missing) console.log(`bench: ${m} left out (not installed, not built, or --version failed)`);
+  const bundle = makeBundle(['/bin/true']);
+  const root = mkdtempSync(join(tmpdir(), 'berth-bench-root-'));
+  // One --root per runtime: their state layouts differ.
+  const ctxs = new Map<string, Ctx>();
+  for (const r of found) {
+    mkdirSync(join(root, r.name));
+    ctxs.set(r.name, { root: join(root, r.name), bundle: bundle.dir, log: join(root, `${r.name}.stderr.log`) });
+  }
+  const ctx = (r: BenchRuntime) => ctxs.get(r.name)!;
+  const samples = new Map<string, Record<Op, number[]>>();
+  for (const r of found) samples.set(r.name, Object.fromEntries(OPS.map((o) => [o, []])) as unknown as Record<Op, number[]>);
+  try {
+    // One untimed cycle each: page cache, the runtime's first-run work.
+    for (const r of found) await cycle(r, ctx(r), `warm-${r.name}`);
+    for (let i = 0; i < iterations; i++) {
+      for (const r of rotate(found, i)) {
+        const s = samples.get(r.name)!;
+        s['run /bin/true to exit'].push(await runToExit(r, ctx(r), `run-${r.name}-${i}`));
+        const c = await cycle(r, ctx(r), `cyc-${r.name}-${i}`);
+        s.create.push(c.create);
+        s.start.push(c.start);
+        s.delete.push(c.delete);
+        s['create→start→exit→delete'].push(c.cycle);
+      }
+    }
+    for (let i = 0; i < rounds; i++) {
+      for (const r of rotate(found, i)) samples.get(r.name)!['20 parallel cycles (wall)'].push(await parallelCycles(r, ctx(r), `par-${r.name}-${i}`, 20));
+    }
+  } finally {
+    // Anything a failed call left: force-delete through each runtime, then the files.
+    for (const r of found) forceDeleteAll(r, ctx(r));
+    bundle.cleanup();
+    rmSync(root, { recursive: true, force: true });
+  }
+  console.log(table(found, samples, iterations, rounds));
+  for (const r of found) if (r.note) console.log(`note: ${r.note}`);
+}
+
+main().catch((e) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exit(1);
+});

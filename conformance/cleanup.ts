@@ -1,0 +1,157 @@
+// After each test program: remove what a failed or timed-out test left
+// behind, so one failure does not hang or skew the programs after it.
+// Other engineers run containers on this machine at the same time, so this
+// touches only what provably belongs to the suite: cgroups named like the
+// suite's container ids, and processes whose root is inside the suite's
+// bundle directories.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Cgroup names the suite makes: container ids ('test-' + a mkdtemp basename,
+ * test_start's 'container-<pid>'), and test_delete's v1 freezer 'frozen',
+ * where it parks a container's process frozen to make `delete -f` struggle.
+ */
+const SUITE_ID = /^(test-tmp[a-z0-9_]{8}|container-\d+|frozen)$/;
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** Every distinct cgroup hierarchy mount (v1 controllers and the v2 one). */
+function hierarchies(): string[] {
+  const seen = new Set<string>();
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!right || !/^cgroup2? /.test(right)) continue;
+    const target = left.split(' ')[4];
+    if (target.startsWith(CGROUP_ROOT)) seen.add(target);
+  }
+  return [...seen];
+}
+
+/** Cgroup directories (deepest first) whose name is a suite container id. */
+export function suiteCgroups(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number, inSuite: boolean) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      try {
+        if (!statSync(p).isDirectory()) continue;
+      } catch {
+        continue;
+      }
+      const mine = inSuite || SUITE_ID.test(n);
+      if (depth < 4) walk(p, depth + 1, mine);
+      if (mine) found.push(p);
+    }
+  };
+  for (const h of hierarchies()) walk(h, 0, false);
+  return found.sort((a, b) => b.length - a.length);
+}
+
+function pidsOf(cgroup: string): number[] {
+  try {
+    return readFileSync(join(cgroup, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function thaw(cgroup: string): void {
+  for (const [file, value] of [['freezer.state', 'THAWED'], ['cgroup.freeze', '0']]) {
+    const p = join(cgroup, file);
+    if (existsSync(p)) {
+      try {
+        writeFileSync(p, value);
+      } catch {
+        /* the cgroup may vanish while we look */
+      }
+    }
+  }
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/**
+ * Processes whose root directory lies under one of the prefixes (the suite's
+ * bundles), or that run one of the given binaries (the suite's own init,
+ * whose `check-feature` children can outlive the program).
+ */
+function suiteProcesses(prefixes: string[], exes: string[]): number[] {
+  const out: number[] = [];
+  for (const n of readdirSync('/proc')) {
+    if (!/^\d+$/.test(n) || Number(n) === process.pid) continue;
+    let root: string;
+    let exe: string;
+    try {
+      root = readlinkSync(`/proc/${n}/root`);
+      exe = readlinkSync(`/proc/${n}/exe`);
+    } catch {
+      continue;
+    }
+    if (prefixes.some((p) => root.startsWith(p)) || exes.includes(exe)) out.push(Number(n));
+  }
+  return out;
+}
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Thaws, kills and removes the suite's leftover cgroups and processes, unmounts
+ * anything left mounted under the given directories, then removes them.
+ * Returns a description of each thing it had to remove.
+ */
+export function cleanupSuite(dirs: string[], exes: string[]): string[] {
+  const leftovers: string[] = [];
+  // the directories may already be gone (the program removed them while its
+  // containers lived on): /proc/<pid>/root then reads '<dir>/... (deleted)'
+  const prefixes = dirs.map((d) => (existsSync(d) ? realpathSync(d) : d) + '/');
+  for (let round = 0; round < 20; round++) {
+    const cgroups = suiteCgroups();
+    const pids = new Set<number>(suiteProcesses(prefixes, exes));
+    for (const cg of cgroups) {
+      thaw(cg);
+      for (const pid of pidsOf(cg)) pids.add(pid);
+    }
+    if (round === 0) {
+      for (const cg of cgroups) leftovers.push(`cgroup ${cg}`);
+      for (const pid of pids) leftovers.push(`process ${pid}`);
+    }
+    for (const pid of pids) kill(pid);
+    for (const cg of cgroups) {
+      try {
+        rmdirSync(cg);
+      } catch {
+        /* busy until its processes are reaped; next round */
+      }
+    }
+    if (cgroups.length === 0 && pids.size === 0) break;
+    sleep(100);
+  }
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((t) => t && prefixes.some((p) => t.startsWith(p)))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) {
+    leftovers.push(`mount ${m}`);
+    try {
+      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    } catch {
+      /* already gone with a parent */
+    }
+  }
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  return leftovers;
+}
