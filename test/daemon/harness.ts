@@ -1,0 +1,100 @@
+// Starts a real berthd (dist/berthd.js) on its own temporary root, socket and
+// audit log, so tests never meet each other or /run/berth. `stop()` SIGTERMs
+// it, `crash()` SIGKILLs it; `cleanup()` removes every container left in the
+// root (through the runtime, so mounts and processes go too) and the dir.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BerthClient } from '../../helper/protocol/client';
+import { runtime } from '../../helper/runtime/runtime';
+
+export const BERTHD = resolve(__dirname, '../../dist/berthd.js');
+
+export interface Berthd {
+  dir: string;
+  root: string;
+  socket: string;
+  audit: string;
+  child: ChildProcess;
+  stderr(): string;
+  connect(client?: string): Promise<BerthClient>;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  crash(): Promise<void>;
+  /** Starts another berthd on the same root and socket (after stop/crash). */
+  restart(): Promise<Berthd>;
+}
+
+export function requireBuild(): void {
+  if (!existsSync(BERTHD)) throw new Error(`${BERTHD} is missing: run \`node esbuild.mjs\` first`);
+}
+
+export function makeDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berthd-test-'));
+  chmodSync(dir, 0o711); // a non-root client must be able to reach the socket
+  return dir;
+}
+
+export async function startBerthd(dir: string = makeDir(), extra: string[] = []): Promise<Berthd> {
+  requireBuild();
+  const root = join(dir, 'root');
+  const socket = join(dir, 'berthd.sock');
+  const audit = join(dir, 'audit.log');
+  rmSync(socket, { force: true });
+  const child = spawn(process.execPath, [BERTHD, '--root', root, '--socket', socket, '--audit-log', audit, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const deadline = Date.now() + 5000;
+  while (!existsSync(socket)) {
+    if (child.exitCode !== null) throw new Error(`berthd exited with ${child.exitCode}: ${err}`);
+    if (Date.now() > deadline) throw new Error(`berthd did not listen within 5 s: ${err}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const b: Berthd = {
+    dir, root, socket, audit, child,
+    stderr: () => err,
+    connect: (client = 'test') => BerthClient.connect({ socket, client }),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async crash() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    restart: () => startBerthd(dir, extra),
+  };
+  return b;
+}
+
+/** Force-deletes every container in root with the runtime library, kills keepers, removes dir. */
+export async function cleanupDir(dir: string): Promise<void> {
+  const root = join(dir, 'root');
+  if (existsSync(root)) {
+    for (const s of await runtime.list({ root }).catch(() => [])) await runtime.delete({ root }, s.id, true).catch(() => undefined);
+    const records = join(root, 'berthd@', 'containers');
+    if (existsSync(records)) {
+      for (const id of readdirSync(records)) {
+        try {
+          const r = JSON.parse(readFileSync(join(records, id, 'record.json'), 'utf8')) as { keeper?: { pid: number } };
+          if (r.keeper) process.kill(r.keeper.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Open fds and RSS (kB) of a process, from /proc. */
+export function usage(pid: number): { fds: number; rssKb: number } {
+  const fds = readdirSync(`/proc/${pid}/fd`).length;
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { fds, rssKb: m ? Number(m[1]) : -1 };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
