@@ -7,8 +7,9 @@
 // dies with it. So berthd also hands a copy to a keeper — a `sleep infinity`
 // in its own session holding the master as fd 3 — and a restarted berthd
 // takes it back with pidfd_getfd (keeper.ts).
-import { closeSync, rmSync } from 'node:fs';
-import { createServer, Socket, type Server } from 'node:net';
+import { closeSync, rmSync, write } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { ReadStream } from 'node:tty';
 import { SCROLLBACK_BYTES } from '../protocol/version';
 import { recvFds, setWinsize } from './sys';
 
@@ -20,12 +21,17 @@ export class Console {
   private chunks: Buffer[] = [];
   private bytes = 0;
   private sinks = new Map<string, ConsoleSink>();
-  private stream: Socket;
+  private stream: ReadStream;
   private closed = false;
+  /** Input not yet accepted by the pty (it is non-blocking: EAGAIN means retry). */
+  private pending: Buffer[] = [];
+  private writing = false;
   private closeHandlers: (() => void)[] = [];
 
   constructor(readonly id: string, readonly fd: number) {
-    this.stream = new Socket({ fd, readable: true, writable: true });
+    // A pty master is a TTY to libuv: net.Socket refuses it, tty.ReadStream
+    // reads it; input goes through fs.write (see flush).
+    this.stream = new ReadStream(fd);
     this.stream.on('data', (d: Buffer) => this.output(d));
     // EIO when the last slave fd closes: the container's terminal is gone.
     this.stream.on('error', () => this.finish());
@@ -72,7 +78,24 @@ export class Console {
   }
 
   write(data: Buffer): void {
-    if (!this.closed) this.stream.write(data);
+    if (this.closed) return;
+    this.pending.push(data);
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.writing || this.closed) return;
+    const next = this.pending.shift();
+    if (!next) return;
+    this.writing = true;
+    write(this.fd, next, (err, n) => {
+      this.writing = false;
+      if (err && err.code !== 'EAGAIN') return this.finish();
+      const rest = err ? next : next.subarray(n);
+      if (rest.length) this.pending.unshift(rest);
+      if (err) setTimeout(() => this.flush(), 5);
+      else this.flush();
+    });
   }
 
   resize(rows: number, cols: number): void {

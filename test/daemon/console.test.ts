@@ -1,0 +1,99 @@
+// Consoles: a process.terminal container's pty master is kept by berthd and
+// served to any number of clients. Two attached clients both see output,
+// detach leaves the container running, resize reaches the pty, a late
+// client gets the scrollback, and after kill -9 of berthd a restarted one
+// takes the console back from its keeper.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { BerthClient } from '../../helper/protocol/client';
+import { makeBundle, type Bundle } from '../fixtures/bundle';
+import { cleanupDir, makeDir, sleep, startBerthd, type Berthd } from './harness';
+
+let b: Berthd;
+let dir: string;
+let bundle: Bundle;
+const clients: BerthClient[] = [];
+
+before(async () => {
+  dir = makeDir();
+  b = await startBerthd(dir);
+  bundle = makeBundle(['sh'], (s) => {
+    s.process!.terminal = true;
+  });
+});
+
+after(async () => {
+  for (const c of clients) c.close();
+  await b.stop();
+  bundle.cleanup();
+  await cleanupDir(dir);
+});
+
+async function client(): Promise<BerthClient> {
+  const c = await b.connect();
+  clients.push(c);
+  return c;
+}
+
+/** Collects decoded output of one session. */
+function collect(c: BerthClient, session: string): { text: () => string } {
+  let text = '';
+  c.onOutput((o) => {
+    if (o.session === session) text += Buffer.from(o.data, 'base64').toString();
+  });
+  return { text: () => text };
+}
+
+async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const enc = (s: string) => Buffer.from(s).toString('base64');
+
+test('two clients attached to one console both see output; resize; detach keeps it running', async () => {
+  const c1 = await client();
+  const c2 = await client();
+  await c1.request('create', { id: 'tty1', bundle: bundle.dir, consoleSize: { rows: 24, cols: 80 } });
+  await c1.request('start', { id: 'tty1' });
+  const a1 = await c1.request('attach', { id: 'tty1' });
+  const a2 = await c2.request('attach', { id: 'tty1', replay: false });
+  const o1 = collect(c1, a1.session);
+  const o2 = collect(c2, a2.session);
+  await c1.request('write', { session: a1.session, data: enc('echo mark-$((6*7))\n') });
+  await until(() => o1.text().includes('mark-42') && o2.text().includes('mark-42'), 'output on both clients');
+  await c2.request('resize', { session: a2.session, rows: 33, cols: 101 });
+  await c2.request('write', { session: a2.session, data: enc('stty size\n') });
+  await until(() => o1.text().includes('33 101'), 'the new size seen inside the container');
+  await c1.request('detach', { session: a1.session });
+  await c2.request('detach', { session: a2.session });
+  const st = await c1.request('state', { id: 'tty1' });
+  assert.equal(st.status, 'running');
+  assert.equal(st.terminal, true);
+});
+
+test('a client attaching later gets the scrollback replayed', async () => {
+  const c3 = await client();
+  const a3 = await c3.request('attach', { id: 'tty1' });
+  assert.match(Buffer.from(a3.scrollback, 'base64').toString(), /mark-42/);
+  await c3.request('detach', { session: a3.session });
+});
+
+test('after kill -9 of berthd the container keeps running and its console can be reattached', async () => {
+  for (const c of clients.splice(0)) c.close();
+  await b.crash();
+  b = await b.restart();
+  const c = await client();
+  const st = await c.request('state', { id: 'tty1' });
+  assert.equal(st.status, 'running');
+  assert.equal(st.owner, 'berthd');
+  const a = await c.request('attach', { id: 'tty1' });
+  const o = collect(c, a.session);
+  await c.request('write', { session: a.session, data: enc('echo back-$((5+5))\n') });
+  await until(() => o.text().includes('back-10'), 'output through the reclaimed console');
+  await c.request('delete', { id: 'tty1', force: true });
+  assert.deepEqual((await c.request('list', {})).containers, []);
+});
