@@ -19,6 +19,10 @@ export interface CreateOptions {
   pidFile?: string;
   /** runc's --console-socket: a Unix socket that receives the pty master via SCM_RIGHTS. */
   consoleSocket?: string;
+  /** An already connected socket fd that receives the pty master (berthd, `run` on the caller's tty). */
+  consoleFd?: number;
+  /** crun's --config: read the config from this file instead of <bundle>/config.json. */
+  configFile?: string;
   noPivot?: boolean;
   /** Number of fds after 0-2 passed through to the container (runc --preserve-fds). */
   preserveFds?: number;

@@ -1,0 +1,89 @@
+// The init stage (dist/init.js): started by `create` (helper/runtime/create.ts)
+// as PID 1 of the container's pid namespace, it builds the container around
+// itself and becomes the user's process with execve. The steps and messages
+// are the protocol written down in helper/runtime/sync.ts. Only synchronous
+// calls here: after unshare(CLONE_NEWNS) only the main thread is inside the
+// container's mount namespace, libuv's pool threads are not.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import * as C from '../linux/constants';
+import { sethostname, setdomainname } from '../linux/exec';
+import { setDumpable } from '../linux/identity';
+import { SYNC_FD_ENV, type InitConfig, type ParentMessage } from '../runtime/sync';
+import { setupConsole } from './console';
+import { InitChannel } from './channel';
+import { at, InitError } from './errors';
+import { enterNamespaces } from './namespaces';
+import { applyLimits, execProcess, resolveExecutable } from './process';
+import { checkProcMounted, enterRootfs, finishRootfs, prepareRootfs } from './rootfs';
+
+function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string } {
+  const cfg = ch.receive<InitConfig>();
+  const { spec } = cfg;
+  // Nothing in the container may open /proc/<init>/exe to overwrite node (CVE-2019-5736).
+  setDumpable(false);
+  const ns = enterNamespaces(spec);
+  if (spec.hostname !== undefined) {
+    at('/hostname', () => {
+      if (!ns.newUts) throw new Error('hostname needs a new uts namespace');
+      sethostname(spec.hostname!);
+    });
+  }
+  if (spec.domainname !== undefined) {
+    at('/domainname', () => {
+      if (!ns.newUts) throw new Error('domainname needs a new uts namespace');
+      setdomainname(spec.domainname!);
+    });
+  }
+  if (!ns.ownMountNs) throw new InitError('a mount namespace is required: berth never mounts in the host namespace', '/linux/namespaces');
+  prepareRootfs(spec, cfg.bundle, cfg.rootfs);
+  if (spec.hooks?.createRuntime?.length || spec.hooks?.prestart?.length) {
+    ch.send({ type: 'hooks' });
+    ch.receive<ParentMessage>();
+  }
+  // SEAM(hooks): createContainer hooks run here, in the container's namespaces before pivot_root.
+  // Opened before pivot_root while the state directory is still reachable.
+  const fifo = openSync(cfg.fifo, C.O_PATH | C.O_CLOEXEC);
+  enterRootfs(cfg.rootfs, cfg.noPivot);
+  if (spec.process?.terminal) {
+    if (cfg.consoleSocketFd === undefined) throw new InitError('terminal requested without a console socket', '/process/terminal');
+    setupConsole(spec, cfg.consoleSocketFd);
+  }
+  finishRootfs(spec);
+  applyLimits(spec.process!);
+  checkProcMounted();
+  const exe = resolveExecutable(spec.process!);
+  return { cfg, fifo, exe };
+}
+
+function main(): void {
+  const ch = new InitChannel(Number(process.env[SYNC_FD_ENV]));
+  let built: ReturnType<typeof build>;
+  try {
+    built = build(ch);
+    ch.send({ type: 'created' });
+  } catch (e) {
+    const pointer = e instanceof InitError ? e.pointer : undefined;
+    try {
+      ch.send({ type: 'error', message: e instanceof Error ? e.message : String(e), pointer });
+    } catch {
+      writeSync(2, `berth init: ${(e as Error).message}\n`);
+    }
+    process.exit(1);
+  }
+  closeSync(ch.fd);
+  // Blocks until `start` opens the fifo for reading.
+  const w = openSync(`/proc/self/fd/${built.fifo}`, C.O_WRONLY | C.O_CLOEXEC);
+  writeSync(w, '0');
+  closeSync(w);
+  closeSync(built.fifo);
+  try {
+    // SEAM(hooks): startContainer hooks run here, in the container after start, before execve.
+    execProcess(built.cfg.spec.process!, { path: built.exe, preserveFds: built.cfg.preserveFds });
+  } catch (e) {
+    const pointer = e instanceof InitError && e.pointer ? `${e.pointer}: ` : '';
+    writeSync(2, `berth init: ${pointer}${(e as Error).message}\n`);
+    process.exit(127);
+  }
+}
+
+main();

@@ -1,0 +1,65 @@
+// One entry of config.json's `mounts`, mounted inside the rootfs. The
+// destination is created and opened with RESOLVE_IN_ROOT (a symlink in the
+// rootfs cannot send it outside) and the mount is made on /proc/self/fd/N.
+import { closeSync, statSync } from 'node:fs';
+import { isAbsolute, join, posix } from 'node:path';
+import * as C from '../linux/constants';
+import { fdPath, mkdirAllInRoot, openInRoot, touchInRoot } from '../linux/inroot';
+import { mount } from '../linux/mount';
+import { BIND_REMOUNT_MASK, planMount, type MountPlan } from '../linux/mountopts';
+import type { Mount } from '../spec/types';
+import { mountCgroups } from './cgroupfs';
+import { at } from './errors';
+
+export function mountEntry(rootfd: number, bundle: string, m: Mount, pointer: string): void {
+  at(pointer, () => {
+    const plan = planMount(m.options);
+    const bind = plan.bind || m.type === 'bind';
+    if (m.type === 'cgroup') return mountCgroups(rootfd, m.destination, plan);
+    if (bind) return bindMount(rootfd, bundle, m, plan);
+    const fd = mkdirAllInRoot(rootfd, m.destination);
+    try {
+      mount(m.source ?? m.type ?? 'none', fdPath(fd), m.type ?? null, plan.flags & ~C.MS_REMOUNT, plan.data, m.destination);
+    } finally {
+      closeSync(fd);
+    }
+    applyPropagation(rootfd, m.destination, plan);
+  });
+}
+
+function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan): void {
+  if (!m.source) throw new Error(`bind mount of \`${m.destination}\` needs a source`);
+  const src = isAbsolute(m.source) ? m.source : join(bundle, m.source);
+  let isDir: boolean;
+  try {
+    isDir = statSync(src).isDirectory();
+  } catch {
+    throw new Error(`bind source \`${src}\` does not exist`);
+  }
+  const fd = isDir ? mkdirAllInRoot(rootfd, m.destination) : touchInRoot(rootfd, m.destination);
+  try {
+    mount(src, fdPath(fd), null, C.MS_BIND | (plan.flags & C.MS_REC), null, m.destination);
+  } finally {
+    closeSync(fd);
+  }
+  // A bind mount ignores the other flags: they take effect on a remount of it.
+  if (plan.flags & BIND_REMOUNT_MASK) {
+    const top = openInRoot(rootfd, m.destination, C.O_PATH);
+    try {
+      mount(null, fdPath(top), null, C.MS_BIND | C.MS_REMOUNT | (plan.flags & BIND_REMOUNT_MASK), null, m.destination);
+    } finally {
+      closeSync(top);
+    }
+  }
+  applyPropagation(rootfd, m.destination, plan);
+}
+
+export function applyPropagation(rootfd: number, dest: string, plan: MountPlan): void {
+  if (!plan.propagation.length) return;
+  const top = openInRoot(rootfd, posix.normalize(dest), C.O_PATH);
+  try {
+    for (const p of plan.propagation) mount(null, fdPath(top), null, p, null, dest);
+  } finally {
+    closeSync(top);
+  }
+}

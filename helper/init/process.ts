@@ -1,0 +1,88 @@
+// The container process's own attributes, set last: those that can fail on a
+// bad config (rlimits, oomScoreAdj, args[0] on PATH) before "created" so
+// `create` reports them; identity, capabilities and the rest after `start`,
+// right before execve.
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { capNumber, capset, setAmbient, setBounding } from '../linux/caps';
+import { cloexecFrom, execve, keepAcrossExec, resetSignals } from '../linux/exec';
+import { setGroups, setKeepCaps, setNoNewPrivs, setResGid, setResUid } from '../linux/identity';
+import { setRlimit } from '../linux/rlimit';
+import type { Process } from '../spec/types';
+import { at, InitError } from './errors';
+
+export function applyLimits(p: Process): void {
+  (p.rlimits ?? []).forEach((r, i) => at(`/process/rlimits/${i}`, () => setRlimit(r.type, r.soft, r.hard)));
+  if (p.oomScoreAdj !== undefined) at('/process/oomScoreAdj', () => writeFileSync('/proc/self/oom_score_adj', String(p.oomScoreAdj)));
+}
+
+/** args[0] as execve needs it: a path, looked up in the container's PATH when it has no slash. */
+export function resolveExecutable(p: Process): string {
+  const arg0 = p.args![0];
+  const cwd = p.cwd || '/';
+  const ok = (f: string) => {
+    try {
+      return statSync(f).isFile() && (accessSync(f, constants.X_OK), true);
+    } catch {
+      return false;
+    }
+  };
+  if (arg0.includes('/')) {
+    const abs = posix.resolve(cwd, arg0);
+    if (!ok(abs)) throw new InitError(`exec \`${arg0}\`: no such executable file in the container`, '/process/args/0');
+    return abs;
+  }
+  const pathVar = (p.env ?? []).find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  for (const dir of pathVar.split(':')) {
+    const f = posix.resolve(cwd, dir || '.', arg0);
+    if (ok(f)) return f;
+  }
+  throw new InitError(`exec \`${arg0}\`: executable file not found in $PATH`, '/process/args/0');
+}
+
+function capSet(names: string[] | undefined, pointer: string): Set<number> {
+  const out = new Set<number>();
+  (names ?? []).forEach((n, i) => {
+    const c = capNumber(n);
+    if (c === undefined) throw new InitError(`unknown capability \`${n}\``, `${pointer}/${i}`);
+    out.add(c);
+  });
+  return out;
+}
+
+export interface ExecPlan {
+  path: string;
+  preserveFds: number;
+}
+
+/** From here on the parent is gone: failures are printed by main.ts and end the init. */
+export function execProcess(p: Process, plan: ExecPlan): never {
+  const caps = p.capabilities;
+  const sets = {
+    bounding: capSet(caps?.bounding, '/process/capabilities/bounding'),
+    effective: capSet(caps?.effective, '/process/capabilities/effective'),
+    permitted: capSet(caps?.permitted, '/process/capabilities/permitted'),
+    inheritable: capSet(caps?.inheritable, '/process/capabilities/inheritable'),
+    ambient: capSet(caps?.ambient, '/process/capabilities/ambient'),
+  };
+  at('/process/capabilities/bounding', () => setBounding(sets.bounding));
+  at('/process/user', () => {
+    setKeepCaps(true);
+    setGroups(p.user.additionalGids ?? []);
+    setResGid(p.user.gid);
+    setResUid(p.user.uid);
+  });
+  at('/process/capabilities', () => {
+    capset(sets);
+    setKeepCaps(false);
+    setAmbient(sets.ambient);
+  });
+  process.umask(p.user.umask ?? 0o022);
+  at('/process/cwd', () => process.chdir(p.cwd));
+  if (p.noNewPrivileges) setNoNewPrivs();
+  // SEAM(seccomp): loadSeccomp(spec.linux?.seccomp) from helper/linux/seccomp.ts — last, so nothing above runs under the filter.
+  resetSignals();
+  cloexecFrom(3 + plan.preserveFds);
+  keepAcrossExec(2 + plan.preserveFds);
+  return execve(plan.path, p.args!, p.env ?? []);
+}

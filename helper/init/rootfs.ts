@@ -1,0 +1,132 @@
+// The container's filesystem, in the order the kernel needs: propagation of
+// `/` changed first (so nothing we mount leaks back to the host), the rootfs
+// bind-mounted onto itself (pivot_root needs a mount point), every `mounts`
+// entry, /dev, then pivot_root (or MS_MOVE + chroot with --no-pivot), and
+// after it the paths that are masked or read-only.
+import { closeSync, openSync, statSync, writeFileSync } from 'node:fs';
+import * as C from '../linux/constants';
+import { fdPath, mkdirAllInRoot, openInRoot } from '../linux/inroot';
+import { chdir, chroot, fchdir, mount, pivotRoot, umount } from '../linux/mount';
+import { PROPAGATION } from '../linux/mountopts';
+import type { Spec } from '../spec/types';
+import { createDevices } from './devices';
+import { at, InitError } from './errors';
+import { mountEntry } from './mounts';
+
+export function prepareRootfs(spec: Spec, bundle: string, rootfs: string): void {
+  const prop = spec.linux?.rootfsPropagation;
+  at('/linux/rootfsPropagation', () => {
+    if (prop !== undefined && !(prop in PROPAGATION)) throw new Error(`unknown propagation \`${prop}\``);
+    // rslave by default (as runc): host mounts still appear, ours never go back.
+    const rootFlag = prop === 'private' || prop === 'rprivate' ? C.MS_PRIVATE | C.MS_REC : C.MS_SLAVE | C.MS_REC;
+    mount(null, '/', null, rootFlag, null, '/');
+    mount(rootfs, rootfs, null, C.MS_BIND | C.MS_REC, null, rootfs);
+    if (prop !== undefined) mount(null, rootfs, null, PROPAGATION[prop], null, rootfs);
+  });
+  const rootfd = openSync(rootfs, C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
+  try {
+    (spec.mounts ?? []).forEach((m, i) => mountEntry(rootfd, bundle, m, `/mounts/${i}`));
+    const devBound = (spec.mounts ?? []).some((m) => m.destination === '/dev' && (m.type === 'bind' || m.options?.some((o) => o === 'bind' || o === 'rbind')));
+    const hasPts = (spec.mounts ?? []).some((m) => m.destination === '/dev/pts');
+    if (!devBound) createDevices(rootfd, spec.linux?.devices, hasPts);
+    const cwd = spec.process?.cwd ?? '/';
+    at('/process/cwd', () => closeSync(mkdirAllInRoot(rootfd, cwd)));
+  } finally {
+    closeSync(rootfd);
+  }
+}
+
+export function enterRootfs(rootfs: string, noPivot: boolean): void {
+  if (noPivot) {
+    chdir(rootfs);
+    mount(rootfs, '/', null, C.MS_MOVE, null, rootfs);
+    chroot('.');
+    chdir('/');
+    return;
+  }
+  // pivot_root(".", ".") stacks the old root under the new one; detaching it
+  // from the old root's fd leaves only the container's tree.
+  const oldRoot = openSync('/', C.O_DIRECTORY | C.O_RDONLY | C.O_CLOEXEC);
+  const newRoot = openSync(rootfs, C.O_DIRECTORY | C.O_RDONLY | C.O_CLOEXEC);
+  try {
+    fchdir(newRoot, rootfs);
+    pivotRoot('.', '.');
+    fchdir(oldRoot, 'old root');
+    mount(null, '.', null, C.MS_SLAVE | C.MS_REC, null, 'old root');
+    umount('.', C.MNT_DETACH);
+    chdir('/');
+  } finally {
+    closeSync(oldRoot);
+    closeSync(newRoot);
+  }
+}
+
+/** After pivot_root: sysctl, masked and read-only paths, read-only root. */
+export function finishRootfs(spec: Spec): void {
+  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
+    at(`/linux/sysctl/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, () => {
+      try {
+        writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value);
+      } catch (e) {
+        throw new Error(`sysctl \`${key}\`: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  }
+  const rootfd = openSync('/', C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
+  try {
+    (spec.linux?.readonlyPaths ?? []).forEach((p, i) => at(`/linux/readonlyPaths/${i}`, () => readonlyPath(rootfd, p)));
+    (spec.linux?.maskedPaths ?? []).forEach((p, i) => at(`/linux/maskedPaths/${i}`, () => maskPath(rootfd, p)));
+  } finally {
+    closeSync(rootfd);
+  }
+  if (spec.root?.readonly) {
+    at('/root/readonly', () => mount(null, '/', null, C.MS_BIND | C.MS_REMOUNT | C.MS_RDONLY, null, '/'));
+  }
+}
+
+function openOptional(rootfd: number, path: string): number | undefined {
+  try {
+    return openInRoot(rootfd, path, C.O_PATH);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function readonlyPath(rootfd: number, path: string): void {
+  const fd = openOptional(rootfd, path);
+  if (fd === undefined) return;
+  try {
+    mount(fdPath(fd), fdPath(fd), null, C.MS_BIND | C.MS_REC, null, path);
+  } finally {
+    closeSync(fd);
+  }
+  const top = openInRoot(rootfd, path, C.O_PATH);
+  try {
+    mount(null, fdPath(top), null, C.MS_BIND | C.MS_REMOUNT | C.MS_RDONLY | C.MS_NOSUID | C.MS_NODEV | C.MS_NOEXEC, null, path);
+  } catch {
+    // proc files: some flags are locked; retry with ro only
+    mount(null, fdPath(top), null, C.MS_BIND | C.MS_REMOUNT | C.MS_RDONLY, null, path);
+  } finally {
+    closeSync(top);
+  }
+}
+
+function maskPath(rootfd: number, path: string): void {
+  const fd = openOptional(rootfd, path);
+  if (fd === undefined) return;
+  try {
+    if (statSync(fdPath(fd)).isDirectory()) mount('tmpfs', fdPath(fd), 'tmpfs', C.MS_RDONLY, null, path);
+    else mount('/dev/null', fdPath(fd), null, C.MS_BIND, null, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function checkProcMounted(): void {
+  try {
+    statSync('/proc/self/fd');
+  } catch {
+    throw new InitError('the container needs /proc mounted (the init waits for `start` through /proc/self/fd)', '/mounts');
+  }
+}

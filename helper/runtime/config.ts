@@ -1,0 +1,50 @@
+// Reading a bundle's config.json and checking it before anything is created.
+// Errors carry the JSON pointer of the field at fault, so the CLI, berthd and
+// the editor show the same place.
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Finding } from '../spec/finding';
+import type { Spec } from '../spec/types';
+import { RuntimeError } from './errors';
+import { structuralFindings } from './precheck';
+
+export interface LoadedConfig {
+  spec: Spec;
+  bundle: string;
+  rootfs: string;
+  warnings: Finding[];
+}
+
+export function loadConfig(bundleArg: string, configFile?: string): LoadedConfig {
+  const bundle = resolve(bundleArg);
+  try {
+    if (!statSync(bundle).isDirectory()) throw new RuntimeError(`bundle \`${bundle}\` is not a directory`, 'bad-bundle');
+  } catch (e) {
+    if (e instanceof RuntimeError) throw e;
+    throw new RuntimeError(`bundle \`${bundle}\`: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`, 'bad-bundle');
+  }
+  const path = configFile ? resolve(configFile) : join(bundle, 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
+    throw new RuntimeError(`open \`${path}\`: ${why}`, 'bad-bundle');
+  }
+  let spec: Spec;
+  try {
+    spec = JSON.parse(text) as Spec;
+  } catch (e) {
+    throw new RuntimeError(`parse \`${path}\`: ${(e as Error).message.replace(/^./, (c) => c.toLowerCase())}`, 'bad-bundle', '');
+  }
+  const findings = validate(spec, bundle);
+  const error = findings.find((f) => f.severity === 'error');
+  if (error) throw new RuntimeError(`${path}: ${error.pointer}: ${error.message}`, 'bad-bundle', error.pointer);
+  const rootPath = spec.root!.path;
+  return { spec, bundle, rootfs: isAbsolute(rootPath) ? rootPath : join(bundle, rootPath), warnings: findings };
+}
+
+// SEAM(validate): replace with helper/spec/validate.ts's validateConfig(config, { bundleDir }) once it exists.
+function validate(spec: unknown, bundle: string): Finding[] {
+  return structuralFindings(spec, bundle);
+}

@@ -1,0 +1,100 @@
+// The parent side of `create`: read and check the config, claim the id,
+// start the init stage, drive it through the sync protocol (sync.ts) until it
+// reports "created", then record the state. Any failure undoes everything:
+// the init is killed (its mounts die with its mount namespace), the state
+// directory and pid file are removed.
+import type { Socket } from 'node:net';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { mkfifo } from '../linux/exec';
+import { procStat } from '../linux/proc';
+import { connectUnix } from '../linux/pty';
+import { OCI_VERSION } from '../spec/default';
+import type { CreateOptions, Created, RuntimeContext } from './api';
+import { SyncChannel } from './channel';
+import { loadConfig } from './config';
+import { RuntimeError } from './errors';
+import { withLock } from './lock';
+import { spawnInit } from './spawn';
+import { toState } from './status';
+import { atomicWrite, Store, type StoredState } from './store';
+import type { InitConfig } from './sync';
+
+export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<Created> {
+  const store = new Store(ctx.root);
+  const { spec, bundle, rootfs, warnings } = loadConfig(opts.bundle, opts.configFile);
+  for (const w of warnings) ctx.log?.('warn', w.message, { pointer: w.pointer, code: w.code });
+  const terminal = spec.process?.terminal === true;
+  if (terminal && opts.consoleSocket === undefined && opts.consoleFd === undefined) {
+    throw new RuntimeError('cannot allocate a tty without --console-socket when the container detaches', 'bad-argument', '/process/terminal');
+  }
+  if (!terminal && opts.consoleSocket !== undefined) {
+    throw new RuntimeError('--console-socket given but process.terminal is false', 'bad-argument', '/process/terminal');
+  }
+  return withLock(ctx.root, opts.id, async () => {
+    store.reserve(opts.id);
+    let consoleSock: number | undefined;
+    let spawned: ReturnType<typeof spawnInit> | undefined;
+    let exited: Created['exited'] | undefined;
+    try {
+      store.writeConfig(opts.id, spec);
+      mkfifo(store.fifo(opts.id), 0o600);
+      if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
+      const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
+      spawned = spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd);
+      const child = spawned.child;
+      exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+      let exitInfo = '';
+      void exited.then((x) => (exitInfo = x.signal ? `killed by ${x.signal}` : `exit status ${x.code}`));
+      child.once('error', () => undefined); // reported through the channel's end
+      const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `init stage ended before the container was created${exitInfo ? ` (${exitInfo})` : ''}`);
+      // SEAM(cgroups): const cg = createCgroup(spec, opts.id); cg.addProcess(child.pid!) — before the init unshares its cgroup namespace.
+      const cfg: InitConfig = {
+        id: opts.id, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
+        preserveFds: opts.preserveFds ?? 0, consoleSocketFd: spawned.consoleFd,
+      };
+      ch.send(cfg);
+      for (;;) {
+        const m = await ch.next();
+        if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
+        if (m.type === 'created') break;
+        if (m.type === 'hooks') {
+          // SEAM(hooks): await runHooks('createRuntime', spec.hooks?.createRuntime, state); await runHooks('prestart', spec.hooks?.prestart, state);
+          ch.send({ type: 'resume' });
+        }
+      }
+      const pid = child.pid!;
+      const st: StoredState = {
+        ociVersion: spec.ociVersion || OCI_VERSION, id: opts.id, pid, startTime: procStat(pid)?.startTime ?? '',
+        bundle, rootfs, created: new Date().toISOString(), owner: 'root', annotations: spec.annotations,
+      };
+      store.write(st);
+      if (opts.pidFile) atomicWrite(resolve(opts.pidFile), String(pid));
+      ch.close();
+      void exited.then((x) => recordExit(store, opts.id, st.startTime, x));
+      return { state: toState(opts.id, 'created', st), exited };
+    } catch (e) {
+      const child = spawned?.child;
+      if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      // SEAM(cgroups): cg?.destroy();
+      store.remove(opts.id);
+      if (opts.pidFile) rmSync(resolve(opts.pidFile), { force: true });
+      throw e;
+    } finally {
+      if (consoleSock !== undefined) require('node:fs').closeSync(consoleSock);
+    }
+  });
+}
+
+/** Keeps the exit status in state.json when this process saw the init exit. */
+function recordExit(store: Store, id: string, startTime: string, x: { code: number | null; signal: NodeJS.Signals | null }): void {
+  try {
+    const st = store.read(id);
+    if (st && st.startTime === startTime) store.write({ ...st, exit: { code: x.code, signal: x.signal } });
+  } catch {
+    // deleted meanwhile
+  }
+}

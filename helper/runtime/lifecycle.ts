@@ -1,0 +1,130 @@
+// start, state, list, kill and delete: each reads the store, computes the
+// live status and refuses transitions runtime.md forbids.
+import { closeSync, openSync, readSync, readlinkSync, unlinkSync } from 'node:fs';
+import * as C from '../linux/constants';
+import { isAlive, pidsInNamespace } from '../linux/proc';
+import type { Spec, State, Status } from '../spec/types';
+import type { RuntimeContext } from './api';
+import { RuntimeError } from './errors';
+import { withLock } from './lock';
+import { parseSignal } from './signals';
+import { statusOf, toState } from './status';
+import { Store, type StoredState } from './store';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function load(ctx: RuntimeContext, id: string): { store: Store; st: StoredState | undefined; status: Status } {
+  const store = new Store(ctx.root);
+  const st = store.read(id);
+  return { store, st, status: statusOf(store, id, st) };
+}
+
+export async function state(ctx: RuntimeContext, id: string): Promise<State> {
+  const { st, status } = load(ctx, id);
+  return toState(id, status, st);
+}
+
+/** States plus the fields runc's `list` shows. */
+export async function listDetailed(ctx: RuntimeContext): Promise<(State & { rootfs: string; created: string; owner: string })[]> {
+  const store = new Store(ctx.root);
+  const out = [];
+  for (const id of store.ids()) {
+    try {
+      const { st, status } = load(ctx, id);
+      out.push({ ...toState(id, status, st), rootfs: st?.rootfs ?? '', created: st?.created ?? '', owner: st?.owner ?? '' });
+    } catch {
+      // removed while listing
+    }
+  }
+  return out;
+}
+
+export async function list(ctx: RuntimeContext): Promise<State[]> {
+  return (await listDetailed(ctx)).map(({ rootfs: _r, created: _c, owner: _o, ...s }) => s);
+}
+
+export async function config(ctx: RuntimeContext, id: string): Promise<Spec> {
+  return new Store(ctx.root).readConfig(id);
+}
+
+export async function start(ctx: RuntimeContext, id: string): Promise<void> {
+  await withLock(ctx.root, id, async () => {
+    const { store, st, status } = load(ctx, id);
+    if (status !== 'created' || !st) throw new RuntimeError(`cannot start container \`${id}\`: it is ${status}, not created`, 'invalid-state');
+    // The init is blocked opening the fifo for writing: opening it for
+    // reading releases it, and its one byte says it passed the point of no return.
+    const fd = openSync(store.fifo(id), C.O_RDONLY | C.O_NONBLOCK | C.O_CLOEXEC);
+    try {
+      const b = Buffer.alloc(1);
+      for (;;) {
+        let n = 0;
+        try {
+          n = readSync(fd, b, 0, 1, null);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        }
+        if (n === 1) break;
+        if (!isAlive(st.pid, st.startTime)) throw new RuntimeError(`cannot start container \`${id}\`: its init exited`, 'invalid-state');
+        await sleep(1);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    unlinkSync(store.fifo(id));
+    // SEAM(hooks): await runHooks('poststart', config.hooks?.poststart, state) — failures are logged, not fatal (runtime.md).
+  });
+}
+
+export async function kill(ctx: RuntimeContext, id: string, signal: string | number, all = false): Promise<void> {
+  const sig = parseSignal(signal);
+  const { st, status } = load(ctx, id);
+  if (!st || (status !== 'created' && status !== 'running' && status !== 'paused')) {
+    throw new RuntimeError(`cannot kill container \`${id}\`: it is ${status}`, 'invalid-state');
+  }
+  const pids = all ? containerPids(st) : [st.pid];
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
+  }
+}
+
+/** Every process of the container: those sharing the init's pid namespace (cgroups will do better). */
+function containerPids(st: StoredState): number[] {
+  let ns: string;
+  try {
+    ns = readlinkSync(`/proc/${st.pid}/ns/pid`);
+  } catch {
+    return [st.pid];
+  }
+  if (ns === readlinkSync('/proc/self/ns/pid')) return [st.pid]; // shares the host's: only the init is ours
+  return pidsInNamespace(ns);
+}
+
+export async function remove(ctx: RuntimeContext, id: string, force = false): Promise<void> {
+  await withLock(ctx.root, id, async () => {
+    const { store, st, status } = load(ctx, id);
+    if (status !== 'stopped') {
+      if (!force) throw new RuntimeError(`cannot delete container \`${id}\` that is not stopped: ${status}`, 'invalid-state');
+      if (st) {
+        for (const pid of containerPids(st)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        const deadline = Date.now() + 5000;
+        while (isAlive(st.pid, st.startTime)) {
+          if (Date.now() > deadline) throw new RuntimeError(`container \`${id}\`: init ${st.pid} did not die after SIGKILL`);
+          await sleep(2);
+        }
+      }
+    }
+    // SEAM(cgroups): destroyCgroup(store.readConfig(id), id) — remove the container's cgroup.
+    // SEAM(hooks): await runHooks('poststop', config.hooks?.poststop, state) — failures are logged, not fatal.
+    store.remove(id);
+  });
+}

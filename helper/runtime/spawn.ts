@@ -1,0 +1,58 @@
+// Starting the init stage: `node dist/init.js` as a child, made PID 1 of a
+// new PID namespace (or a member of one given by path) by switching the
+// main thread's pid_for_children around child_process.spawn and switching
+// back right after (facts in ../shared/DESIGN.md: this works from Node's main
+// thread; fork() through koffi does not).
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import * as C from '../linux/constants';
+import { setnsFd, setnsPath, unshare } from '../linux/ns';
+import type { Namespace } from '../spec/types';
+import { SYNC_FD_ENV } from './sync';
+
+/** dist/init.js beside the running bundle (dist/berth, dist/berthd.js), or the repo's dist/ when run from source. */
+export function initScript(): string {
+  const candidates = [process.env.BERTH_INIT, join(__dirname, 'init.js'), join(__dirname, '../../dist/init.js')];
+  for (const c of candidates) if (c && existsSync(c)) return c;
+  throw new Error(`init stage not found (looked for ${candidates.filter(Boolean).join(', ')}): run \`npm run build\``);
+}
+
+export interface SpawnedInit {
+  child: ChildProcess;
+  /** Index of the sync socket in the child's stdio (and its fd number in the init). */
+  syncFd: number;
+  consoleFd?: number;
+}
+
+export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, number], preserveFds: number, consoleSock?: number): SpawnedInit {
+  const slots: StdioOptions = [...stdio];
+  for (let i = 0; i < preserveFds; i++) slots.push(3 + i);
+  const syncFd = slots.length;
+  slots.push('pipe');
+  let consoleFd: number | undefined;
+  if (consoleSock !== undefined) {
+    consoleFd = slots.length;
+    slots.push(consoleSock);
+  }
+  let restore: number | undefined;
+  if (pidNs) {
+    restore = openSync('/proc/self/ns/pid', C.O_RDONLY | C.O_CLOEXEC);
+    if (pidNs.path) setnsPath(pidNs.path, 'pid');
+    else unshare(C.CLONE_NEWPID);
+  }
+  try {
+    const child = spawn(process.execPath, [initScript()], {
+      stdio: slots,
+      env: { [SYNC_FD_ENV]: String(syncFd) },
+      // The init must not die with a Ctrl-C aimed at `berth create`'s terminal job.
+      detached: false,
+    });
+    return { child, syncFd, consoleFd };
+  } finally {
+    if (restore !== undefined) {
+      setnsFd(restore, C.CLONE_NEWPID, '/proc/self/ns/pid');
+      closeSync(restore);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+// The state store: one directory per container under --root, holding
+// state.json (written atomically: temp file, fsync, rename), config.json (the
+// spec as it was at create time) and, until `start`, exec.fifo. A directory
+// without state.json is a container still being created.
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Spec } from '../spec/types';
+import { RuntimeError } from './errors';
+
+/** What state.json holds: the spec's state plus what status computation and `list` need. */
+export interface StoredState {
+  ociVersion: string;
+  id: string;
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat when the init started: guards against pid reuse. */
+  startTime: string;
+  bundle: string;
+  rootfs: string;
+  /** RFC 3339 creation time. */
+  created: string;
+  owner: string;
+  annotations?: Record<string, string>;
+  /** Set by pause/resume (the freezer lives elsewhere); runtime.md's "paused". */
+  paused?: boolean;
+  /** Exit status, recorded when the process that created the container saw it exit. */
+  exit?: { code: number | null; signal: string | null };
+}
+
+const ID_RE = /^[A-Za-z0-9_+\-.]+$/;
+
+export function checkId(id: string): void {
+  if (!id) throw new RuntimeError('container id cannot be empty', 'bad-argument');
+  if (!ID_RE.test(id) || id === '.' || id === '..') throw new RuntimeError(`invalid container id \`${id}\`: only letters, digits, _ + - . are allowed`, 'bad-argument');
+}
+
+export class Store {
+  constructor(readonly root: string) {}
+
+  dir(id: string): string {
+    return join(this.root, id);
+  }
+
+  fifo(id: string): string {
+    return join(this.dir(id), 'exec.fifo');
+  }
+
+  /** Claims the id: fails if a container with it exists. */
+  reserve(id: string): string {
+    checkId(id);
+    mkdirSync(this.root, { recursive: true, mode: 0o711 });
+    try {
+      mkdirSync(this.dir(id), { mode: 0o711 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntimeError(`container \`${id}\` already exists`, 'exists');
+      throw e;
+    }
+    return this.dir(id);
+  }
+
+  exists(id: string): boolean {
+    checkId(id);
+    try {
+      readdirSync(this.dir(id));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The stored state, undefined while the container is being created. Throws not-found. */
+  read(id: string): StoredState | undefined {
+    if (!this.exists(id)) throw new RuntimeError(`container \`${id}\` does not exist`, 'not-found');
+    try {
+      return JSON.parse(readFileSync(join(this.dir(id), 'state.json'), 'utf8')) as StoredState;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new RuntimeError(`state of \`${id}\` is unreadable: ${(e as Error).message}`);
+    }
+  }
+
+  write(state: StoredState): void {
+    atomicWrite(join(this.dir(state.id), 'state.json'), JSON.stringify(state));
+  }
+
+  writeConfig(id: string, spec: Spec): void {
+    atomicWrite(join(this.dir(id), 'config.json'), JSON.stringify(spec));
+  }
+
+  readConfig(id: string): Spec {
+    if (!this.exists(id)) throw new RuntimeError(`container \`${id}\` does not exist`, 'not-found');
+    return JSON.parse(readFileSync(join(this.dir(id), 'config.json'), 'utf8')) as Spec;
+  }
+
+  ids(): string[] {
+    try {
+      return readdirSync(this.root, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && ID_RE.test(d.name) && !d.name.startsWith('.'))
+        .map((d) => d.name)
+        .sort();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  remove(id: string): void {
+    rmSync(this.dir(id), { recursive: true, force: true });
+  }
+}
+
+/** Writes `data` to `path` so readers see the old or the new content, never a torn file. */
+export function atomicWrite(path: string, data: string, mode = 0o644): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}

@@ -1,0 +1,57 @@
+// The sync protocol between `create` (parent side, helper/runtime/create.ts)
+// and the init stage (helper/init/, dist/init.js). Both import these types.
+//
+// Channel: a Unix stream socket at fd `BERTH_SYNC_FD` in the init (an extra
+// stdio slot of child_process.spawn, placed after any --preserve-fds). One
+// JSON object per line, in both directions.
+//
+//   parent                                  init
+//   ------                                  ----
+//   unshare(NEWPID) / setns(pid path);
+//   spawn node dist/init.js; setns back     (starts, blocks reading fd)
+//   SEAM(cgroups): put init pid in cgroup
+//   → InitConfig                            dumpable off; join ns by path;
+//                                           unshare mount/uts/ipc/net/cgroup;
+//                                           rootfs: propagation, mounts, /dev
+//                              ← {hooks}    only if createRuntime/prestart hooks exist
+//   run createRuntime + prestart hooks
+//   → {resume}                              createContainer hooks; open exec fifo
+//                                           O_PATH; pivot_root; sysctl; masked/ro
+//                                           paths; hostname; rlimits; oom; check
+//                                           args[0] on PATH
+//                              ← {created}  then block in open(fifo, O_WRONLY)
+//   write state.json + pid file; exit
+//   (later) `start` opens the fifo for
+//   reading; the init unblocks, writes 1
+//   byte; `start` reads it, removes fifo    user, caps, umask, cwd, nnp, seccomp,
+//                                           CLOEXEC on fds, execve
+//
+// Any failure before `created` is sent as ← {error, pointer?, message} and the
+// init exits 1; the parent kills what is left, removes the state directory
+// and reports the message. After `created` the parent may be gone, so a
+// failure (e.g. execve) is written to the init's stderr and it exits 127.
+import type { Spec } from '../spec/types';
+
+export const SYNC_FD_ENV = 'BERTH_SYNC_FD';
+
+export interface InitConfig {
+  id: string;
+  bundle: string;
+  /** Absolute host path of the rootfs. */
+  rootfs: string;
+  spec: Spec;
+  /** Absolute host path of the exec fifo in the state directory. */
+  fifo: string;
+  noPivot: boolean;
+  /** fds 3 .. 3+preserveFds-1 reach the container. */
+  preserveFds: number;
+  /** fd of the connected console socket in the init, when terminal is true. */
+  consoleSocketFd?: number;
+}
+
+export type InitMessage =
+  | { type: 'hooks' }
+  | { type: 'created' }
+  | { type: 'error'; message: string; pointer?: string };
+
+export type ParentMessage = { type: 'resume' };
