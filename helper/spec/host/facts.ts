@@ -1,0 +1,79 @@
+// What the running kernel supports, read once per process and cached: the
+// editor asks on every keystroke and `berth create` once per container, so
+// each fact costs one small /proc read, and libseccomp is loaded only when a
+// config names syscalls. The spec layer reads /proc itself rather than going
+// through helper/linux because it sits above every other layer.
+import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
+
+export interface HostFacts {
+  /** Highest capability number the kernel knows (/proc/sys/kernel/cap_last_cap). */
+  lastCap: number;
+  /** Filesystem types the kernel can mount now (/proc/filesystems). */
+  filesystems: ReadonlySet<string>;
+  /** `v2` when /sys/fs/cgroup is the unified hierarchy, else `v1` (legacy or hybrid). */
+  cgroupMode: 'v1' | 'v2';
+  /** Controllers a container cgroup can use under that mode. */
+  cgroupControllers: ReadonlySet<string>;
+  /** Namespace types, in config spelling (`network`, `mount`, …). */
+  namespaces: ReadonlySet<string>;
+  /** Whether libseccomp resolves a syscall name; undefined when libseccomp cannot be loaded. */
+  resolvesSyscall(name: string): boolean | undefined;
+}
+
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+const NS_NAMES: Record<string, string> = { mnt: 'mount', net: 'network', pid: 'pid', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time' };
+
+const read = (path: string): string => { try { return readFileSync(path, 'utf8'); } catch { return ''; } };
+
+function cgroupFacts(): { mode: 'v1' | 'v2'; controllers: Set<string> } {
+  let v2 = false;
+  try { v2 = statfsSync('/sys/fs/cgroup').type === CGROUP2_SUPER_MAGIC; } catch { /* no cgroupfs: treat as v1 with nothing */ }
+  if (v2) return { mode: 'v2', controllers: new Set(read('/sys/fs/cgroup/cgroup.controllers').split(/\s+/).filter(Boolean)) };
+  // /proc/cgroups: name, hierarchy id, cgroups, enabled. Hierarchy 0 means not mounted as v1.
+  const controllers = new Set<string>();
+  for (const line of read('/proc/cgroups').split('\n')) {
+    const [name, hier, , enabled] = line.split('\t');
+    if (name && !name.startsWith('#') && hier !== '0' && enabled === '1') controllers.add(name);
+  }
+  return { mode: 'v1', controllers };
+}
+
+type Resolver = (name: string) => number;
+let resolver: Resolver | null | undefined;
+function loadSeccomp(): Resolver | null {
+  if (resolver !== undefined) return resolver;
+  try {
+    const koffi = require('koffi') as typeof import('koffi');
+    const lib = koffi.load('libseccomp.so.2');
+    resolver = lib.func('int seccomp_syscall_resolve_name(const char *name)') as Resolver;
+  } catch {
+    resolver = null;
+  }
+  return resolver;
+}
+
+let cached: HostFacts | undefined;
+
+export function hostFacts(): HostFacts {
+  if (cached) return cached;
+  const cg = cgroupFacts();
+  const nsDir = '/proc/self/ns';
+  const syscalls = new Map<string, boolean>();
+  cached = {
+    lastCap: Number.parseInt(read('/proc/sys/kernel/cap_last_cap'), 10) || 40,
+    filesystems: new Set(read('/proc/filesystems').split('\n').map((l) => l.split('\t').pop()!.trim()).filter(Boolean)),
+    cgroupMode: cg.mode,
+    cgroupControllers: cg.controllers,
+    namespaces: new Set(existsSync(nsDir) ? readdirSync(nsDir).map((n) => NS_NAMES[n]).filter((n): n is string => !!n) : []),
+    resolvesSyscall(name) {
+      const known = syscalls.get(name);
+      if (known !== undefined) return known;
+      const f = loadSeccomp();
+      if (!f) return undefined;
+      const ok = f(name) >= 0;
+      syscalls.set(name, ok);
+      return ok;
+    },
+  };
+  return cached;
+}

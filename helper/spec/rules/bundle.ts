@@ -1,0 +1,61 @@
+// Checks against the bundle on disk (only when the caller names it): the
+// root filesystem exists, and `process.args[0]` is an executable the
+// container's PATH finds in it — what would otherwise fail only at `start`.
+import { statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { arr, type Rule } from './rule';
+import { resolveInRootfs } from './rootfs-path';
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export function rootfsDir(bundleDir: string, rootPath: string): string {
+  return isAbsolute(rootPath) ? rootPath : resolve(bundleDir, rootPath);
+}
+
+export const rootExists: Rule = {
+  codes: ['root/missing', 'root/not-directory'],
+  check({ config: c, bundleDir }) {
+    const path = c.root?.path;
+    if (!bundleDir || typeof path !== 'string') return [];
+    const dir = rootfsDir(bundleDir, path);
+    try {
+      if (!statSync(dir).isDirectory()) return [{ pointer: '/root/path', code: 'root/not-directory', severity: 'error', message: `root.path \`${path}\` is not a directory (${dir})` }];
+    } catch {
+      return [{ pointer: '/root/path', code: 'root/missing', severity: 'error', message: `root.path \`${path}\` does not exist (${dir})` }];
+    }
+    return [];
+  },
+};
+
+export const argsResolvable: Rule = {
+  codes: ['process/args-missing', 'process/executable-not-found'],
+  check({ config: c, bundleDir }) {
+    const p = c.process;
+    if (!p || typeof p !== 'object') return [];
+    const args = arr<unknown>(p.args);
+    if (args.length === 0) {
+      return [{ pointer: p.args ? '/process/args' : '/process', code: 'process/args-missing', severity: 'warning', message: 'process.args is empty: `start` needs a program to run' }];
+    }
+    const cmd = args[0];
+    const rootPath = c.root?.path;
+    if (!bundleDir || typeof cmd !== 'string' || typeof rootPath !== 'string') return [];
+    const rootfs = rootfsDir(bundleDir, rootPath);
+    try { if (!statSync(rootfs).isDirectory()) return []; } catch { return []; }
+    const isExec = (path: string) => {
+      const r = resolveInRootfs(rootfs, path);
+      return r !== undefined && r.stat.isFile() && (r.stat.mode & 0o111) !== 0;
+    };
+    if (cmd.includes('/')) {
+      const abs = cmd.startsWith('/') ? cmd : `${typeof p.cwd === 'string' ? p.cwd : '/'}/${cmd}`;
+      if (isExec(abs)) return [];
+      return [{ pointer: '/process/args/0', code: 'process/executable-not-found', severity: 'error', message: `process.args[0] \`${cmd}\` is not an executable file in the root filesystem` }];
+    }
+    const pathVar = arr<unknown>(p.env).filter((e): e is string => typeof e === 'string').reverse().find((e) => e.startsWith('PATH='));
+    const dirs = (pathVar ? pathVar.slice(5) : DEFAULT_PATH).split(':').filter(Boolean);
+    if (dirs.some((d) => isExec(`${d}/${cmd}`))) return [];
+    return [{
+      pointer: '/process/args/0', code: 'process/executable-not-found', severity: 'error',
+      message: `process.args[0] \`${cmd}\` not found in PATH ${dirs.join(':')} of the root filesystem`,
+    }];
+  },
+};

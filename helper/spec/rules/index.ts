@@ -1,0 +1,21 @@
+// Every semantic rule, in the order their findings are reported.
+import { argsResolvable, rootExists } from './bundle';
+import { capabilityNames, capabilitySets } from './capabilities';
+import { hostCapabilities, hostCgroups, hostFilesystems, hostNamespaces, hostSyscalls } from './host';
+import { bindMounts, deviceNumbers, ociVersion } from './misc';
+import { duplicateNamespace, needsNamespace, userNamespaceMappings } from './namespaces';
+import { absolutePathsRule } from './paths';
+import { memoryLimits } from './resources';
+import { rlimits } from './rlimits';
+import type { Rule } from './rule';
+import { seccompRules } from './seccomp';
+import { sysctlNamespaces } from './sysctl';
+
+export const RULES: readonly Rule[] = [
+  ociVersion, rootExists, absolutePathsRule, argsResolvable, capabilityNames, capabilitySets, rlimits,
+  needsNamespace, duplicateNamespace, userNamespaceMappings, sysctlNamespaces, bindMounts, deviceNumbers,
+  memoryLimits, seccompRules,
+  hostNamespaces, hostCapabilities, hostFilesystems, hostCgroups, hostSyscalls,
+];
+
+export type { Rule, RuleContext } from './rule';

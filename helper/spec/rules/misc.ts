@@ -1,0 +1,50 @@
+// Smaller checks: the spec version Berth implements, bind mounts need a
+// source, and device nodes other than FIFOs need numbers.
+import type { Finding } from '../finding';
+import type { Fix } from '../fix';
+import { join } from '../pointer';
+import { arr, type Rule } from './rule';
+
+export const ociVersion: Rule = {
+  codes: ['spec/oci-version'],
+  check({ config: c }) {
+    const v = c.ociVersion;
+    if (typeof v !== 'string') return [];
+    const m = /^(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(v);
+    if (m && m[1] === '1') return [];
+    return [{
+      pointer: '/ociVersion', code: 'spec/oci-version', severity: 'error',
+      message: m ? `ociVersion \`${v}\` is not a 1.x runtime-spec version` : `ociVersion \`${v}\` is not a SemVer version like 1.3.0`,
+      data: { kind: 'replace-value', title: 'Change to `1.3.0`', value: '1.3.0' } satisfies Fix,
+    }];
+  },
+};
+
+export const bindMounts: Rule = {
+  codes: ['mount/bind-without-source'],
+  check({ config: c }) {
+    const out: Finding[] = [];
+    arr<{ type?: unknown; source?: unknown; options?: unknown }>(c.mounts).forEach((m, i) => {
+      const opts = arr<unknown>(m?.options);
+      const isBind = m?.type === 'bind' || opts.includes('bind') || opts.includes('rbind');
+      if (isBind && (typeof m.source !== 'string' || m.source === '')) {
+        out.push({ pointer: join('/mounts', i), code: 'mount/bind-without-source', severity: 'error', message: `mounts[${i}] is a bind mount without a source` });
+      }
+    });
+    return out;
+  },
+};
+
+export const deviceNumbers: Rule = {
+  codes: ['linux/device-without-numbers'],
+  check({ config: c }) {
+    const out: Finding[] = [];
+    arr<{ type?: unknown; major?: unknown; minor?: unknown }>(c.linux?.devices).forEach((d, i) => {
+      if (d?.type === 'p' || typeof d?.type !== 'string') return;
+      if (typeof d.major !== 'number' || typeof d.minor !== 'number') {
+        out.push({ pointer: join('/linux/devices', i), code: 'linux/device-without-numbers', severity: 'error', message: `linux.devices[${i}] of type \`${d.type}\` needs major and minor numbers` });
+      }
+    });
+    return out;
+  },
+};
