@@ -14,4 +14,9 @@ export const COMMANDS: Record<string, () => Verb> = {
   delete: () => require('./delete').verb,
   features: () => require('./features').verb,
   exec: () => require('./exec').verb,
+  pause: () => require('./pause').verb,
+  resume: () => require('./resume').verb,
+  update: () => require('./update').verb,
+  events: () => require('./events').verb,
+  ps: () => require('./ps').verb,
 };

@@ -12,6 +12,8 @@ import { connectUnix } from '../linux/pty';
 import { OCI_VERSION } from '../spec/default';
 import type { CreateOptions, Created, RuntimeContext } from './api';
 import { SyncChannel } from './channel';
+import { attachCgroup } from './cgroups';
+import type { CgroupHandle } from '../linux/cgroups';
 import { loadConfig } from './config';
 import { RuntimeError } from './errors';
 import { withLock } from './lock';
@@ -36,6 +38,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
     let consoleSock: number | undefined;
     let spawned: ReturnType<typeof spawnInit> | undefined;
     let exited: Created['exited'] | undefined;
+    let cg: CgroupHandle | undefined;
     try {
       store.writeConfig(opts.id, spec);
       mkfifo(store.fifo(opts.id), 0o600);
@@ -48,7 +51,8 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
       void exited.then((x) => (exitInfo = x.signal ? `killed by ${x.signal}` : `exit status ${x.code}`));
       child.once('error', () => undefined); // reported through the channel's end
       const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `init stage ended before the container was created${exitInfo ? ` (${exitInfo})` : ''}`);
-      // SEAM(cgroups): const cg = createCgroup(spec, opts.id); cg.addProcess(child.pid!) — before the init unshares its cgroup namespace.
+      // Before the init unshares its cgroup namespace (it waits for the InitConfig below).
+      cg = attachCgroup(ctx, store, opts.id, spec, child.pid!);
       const cfg: InitConfig = {
         id: opts.id, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
         preserveFds: opts.preserveFds ?? 0, consoleSocketFd: spawned.consoleFd,
@@ -79,7 +83,11 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
         child.kill('SIGKILL');
         await exited;
       }
-      // SEAM(cgroups): cg?.destroy();
+      try {
+        cg?.destroy();
+      } catch (err) {
+        ctx.log?.('warn', (err as Error).message);
+      }
       store.remove(opts.id);
       if (opts.pidFile) rmSync(resolve(opts.pidFile), { force: true });
       throw e;

@@ -9,6 +9,7 @@ import { RuntimeError } from './errors';
 import { withLock } from './lock';
 import { parseSignal } from './signals';
 import { statusOf, toState } from './status';
+import { destroyContainerCgroup, signalAll } from './cgroups';
 import { Store, type StoredState } from './store';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -77,10 +78,12 @@ export async function start(ctx: RuntimeContext, id: string): Promise<void> {
 
 export async function kill(ctx: RuntimeContext, id: string, signal: string | number, all = false): Promise<void> {
   const sig = parseSignal(signal);
-  const { st, status } = load(ctx, id);
+  const { store, st, status } = load(ctx, id);
   if (!st || (status !== 'created' && status !== 'running' && status !== 'paused')) {
     throw new RuntimeError(`cannot kill container \`${id}\`: it is ${status}`, 'invalid-state');
   }
+  // The cgroup knows every process, and freezing it around the signal lets none fork away.
+  if (all && signalAll(store, id, sig)) return;
   const pids = all ? containerPids(st) : [st.pid];
   for (const pid of pids) {
     try {
@@ -109,6 +112,8 @@ export async function remove(ctx: RuntimeContext, id: string, force = false): Pr
     if (status !== 'stopped') {
       if (!force) throw new RuntimeError(`cannot delete container \`${id}\` that is not stopped: ${status}`, 'invalid-state');
       if (st) {
+        // Through the cgroup first: it thaws a paused container, or SIGKILL would wait for a resume.
+        signalAll(store, id, 'SIGKILL');
         for (const pid of containerPids(st)) {
           try {
             process.kill(pid, 'SIGKILL');
@@ -123,7 +128,7 @@ export async function remove(ctx: RuntimeContext, id: string, force = false): Pr
         }
       }
     }
-    // SEAM(cgroups): destroyCgroup(store.readConfig(id), id) — remove the container's cgroup.
+    destroyContainerCgroup(store, id);
     // SEAM(hooks): await runHooks('poststop', config.hooks?.poststop, state) — failures are logged, not fatal.
     store.remove(id);
   });
