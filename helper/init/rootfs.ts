@@ -101,12 +101,10 @@ function readonlyPath(rootfd: number, path: string): void {
   } finally {
     closeSync(fd);
   }
+  // Only MS_RDONLY, as runc: the path keeps the other flags of the mount it is part of.
   const top = openInRoot(rootfd, path, C.O_PATH);
   try {
-    mount(null, fdPath(top), null, C.MS_BIND | C.MS_REMOUNT | C.MS_RDONLY | C.MS_NOSUID | C.MS_NODEV | C.MS_NOEXEC, null, path);
-  } catch {
-    // proc files: some flags are locked; retry with ro only
-    mount(null, fdPath(top), null, C.MS_BIND | C.MS_REMOUNT | C.MS_RDONLY, null, path);
+    mount(null, fdPath(top), null, C.MS_BIND | C.MS_REMOUNT | C.MS_RDONLY | C.MS_REC, null, path);
   } finally {
     closeSync(top);
   }
