@@ -3,7 +3,7 @@
 // semantic rule. `berth create` and the language server both call it, so a
 // problem reads the same in the terminal and in the editor.
 import type { Finding } from './finding';
-import { config as validateSchema } from './generated/validators';
+import * as validators from './generated/validators';
 import { hostFacts, type HostFacts } from './host/facts';
 import { RULES } from './rules';
 import { schemaFindings } from './schema-findings';
@@ -18,10 +18,12 @@ export interface ValidateOptions {
 
 
 
+export type DocumentKind = 'config' | 'state' | 'features';
+
 /** Schema findings only (what the parity test compares with the official schema). */
-export function schemaCheck(config: unknown): Finding[] {
-  const v = validateSchema;
-  return v(config) ? [] : schemaFindings('config', v.errors ?? [], config);
+export function schemaCheck(value: unknown, kind: DocumentKind = 'config'): Finding[] {
+  const v = validators[kind];
+  return v(value) ? [] : schemaFindings(kind, v.errors ?? [], value);
 }
 
 export function validateConfig(config: unknown, opts: ValidateOptions = {}): Finding[] {
