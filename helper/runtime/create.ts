@@ -19,11 +19,12 @@ import { RuntimeError } from './errors';
 import { withLock } from './lock';
 import { spawnInit } from './spawn';
 import { toState } from './status';
-import { atomicWrite, Store, type StoredState } from './store';
+import { atomicWrite, checkId, Store, type StoredState } from './store';
 import type { InitConfig } from './sync';
 
 export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<Created> {
   const store = new Store(ctx.root);
+  checkId(opts.id);
   const { spec, bundle, rootfs, warnings } = loadConfig(opts.bundle, opts.configFile);
   for (const w of warnings) ctx.log?.('warn', w.message, { pointer: w.pointer, code: w.code });
   const terminal = spec.process?.terminal === true;

@@ -23,7 +23,7 @@ export interface Result {
 
 export class Runner {
   readonly root: string;
-  private readonly out: string;
+  readonly out: string;
   private ids = new Set<string>();
 
   constructor(
@@ -38,7 +38,7 @@ export class Runner {
   run(args: string[], opts: { cwd?: string; globals?: string[]; timeoutMs?: number; stdio?: (number | 'ignore' | 'inherit')[] } = {}): Result {
     const id = args[args.length - 1];
     if (args[0] === 'create' || args[0] === 'run') this.ids.add(id);
-    const o = join(this.out, 'stdout');
+    const o = this.stdoutPath;
     const e = join(this.out, 'stderr');
     const fo = openSync(o, 'w');
     const fe = openSync(e, 'w');
@@ -53,6 +53,10 @@ export class Runner {
       closeSync(fo);
       closeSync(fe);
     }
+  }
+
+  get stdoutPath(): string {
+    return join(this.out, 'stdout');
   }
 
   state(id: string): { status: string; pid: number; [k: string]: unknown } {
@@ -96,4 +100,18 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Pids of processes whose fd `fd` is `path`: finds a leftover init by the output file it inherited. */
+export function pidsHolding(path: string, fd = 1): number[] {
+  const out: number[] = [];
+  for (const p of require('node:fs').readdirSync('/proc') as string[]) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (require('node:fs').readlinkSync(`/proc/${p}/fd/${fd}`) === path) out.push(Number(p));
+    } catch {
+      // not ours or gone
+    }
+  }
+  return out;
 }

@@ -1,0 +1,102 @@
+// What must never reach the container or escape it: host fds beyond 0-2 and
+// --preserve-fds (runc's CVE-2024-21626), mounts sent outside the rootfs by a
+// symlink in it.
+import assert from 'node:assert/strict';
+import { closeSync, existsSync, openSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { makeBundle } from '../fixtures/bundle';
+import { ensureBuilt, Runner } from './harness';
+
+describe('isolation', () => {
+  let r: Runner;
+  before(() => {
+    ensureBuilt();
+    r = new Runner();
+  });
+  after(() => r.cleanup());
+
+  test('no stray fds: the process has 0-2 only (ls adds 3 for the directory it reads)', () => {
+    const b = makeBundle(['ls', '/proc/self/fd']);
+    try {
+      const x = r.run(['run', '-b', b.dir, 'fds']);
+      assert.equal(x.status, 0, x.stderr);
+      assert.deepEqual(x.stdout.trim().split(/\s+/), ['0', '1', '2', '3']);
+    } finally {
+      b.cleanup();
+    }
+  });
+
+  test('--preserve-fds passes exactly fds 3..3+N-1', () => {
+    const b = makeBundle(['sh', '-c', 'cat <&3; ls /proc/self/fd | tr "\\n" " "']);
+    const extra = join(b.dir, 'extra');
+    require('node:fs').writeFileSync(extra, 'via-fd-3\n');
+    const fd3 = openSync(extra, 'r');
+    const fd4 = openSync('/dev/null', 'r');
+    const out = openSync(join(b.dir, 'out'), 'w');
+    try {
+      const x = r.run(['run', '--preserve-fds', '2', '-b', b.dir, 'pfds'], { stdio: ['ignore', out, out, fd3, fd4] });
+      assert.equal(x.status, 0);
+      const text = readFileSync(join(b.dir, 'out'), 'utf8');
+      assert.match(text, /via-fd-3/);
+      // sh's fds 0-4 plus ls's directory fd 5: nothing else.
+      assert.deepEqual(text.split('\n')[1].trim().split(' '), ['0', '1', '2', '3', '4', '5']);
+    } finally {
+      closeSync(fd3);
+      closeSync(fd4);
+      closeSync(out);
+      b.cleanup();
+    }
+  });
+
+  test('a symlinked mount destination stays inside the rootfs', () => {
+    const probe = `berth-escape-probe-${process.pid}`;
+    const b = makeBundle(['sh', '-c', `grep ${probe} /proc/self/mountinfo | cut -d" " -f5`], (s) => {
+      s.mounts!.push({ destination: `/abs/${probe}-a`, type: 'tmpfs', source: 'tmpfs' });
+      s.mounts!.push({ destination: `/rel/${probe}-b`, type: 'tmpfs', source: 'tmpfs' });
+    });
+    symlinkSync('/', join(b.rootfs, 'abs'));
+    symlinkSync('../../../../../../../../..', join(b.rootfs, 'rel'));
+    b.write();
+    try {
+      const x = r.run(['run', '-b', b.dir, 'symlink']);
+      assert.equal(x.status, 0, x.stderr);
+      assert.equal(existsSync(`/${probe}-a`), false, 'nothing created on the host');
+      assert.equal(existsSync(`/${probe}-b`), false, 'nothing created on the host');
+      assert.ok(existsSync(join(b.rootfs, `${probe}-a`)), 'created at the rootfs top instead');
+      assert.deepEqual(x.stdout.trim().split('\n').sort(), [`/${probe}-a`, `/${probe}-b`]);
+    } finally {
+      b.cleanup();
+    }
+  });
+
+  test('a symlink in the rootfs cannot redirect a linux.devices node out of it', () => {
+    const b = makeBundle(['true'], (s) => {
+      s.linux!.devices = [{ type: 'c', path: '/devlink/berth-null', major: 1, minor: 3, fileMode: 0o600 }];
+    });
+    symlinkSync('/', join(b.rootfs, 'devlink'));
+    b.write();
+    try {
+      const x = r.run(['run', '-b', b.dir, 'devlink']);
+      assert.equal(x.status, 0, x.stderr);
+      assert.equal(existsSync('/berth-null'), false);
+      assert.ok(existsSync(join(b.rootfs, 'berth-null')));
+    } finally {
+      b.cleanup();
+    }
+  });
+
+  test('the created init waits as PID 1 of its own pid namespace, before the user process runs', () => {
+    const b = makeBundle(['true']);
+    try {
+      assert.equal(r.run(['create', '-b', b.dir, 'waiting']).status, 0);
+      const pid = r.state('waiting').pid;
+      assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /NSpid:\s+\d+\s+1\n/);
+      assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('init.js'));
+      assert.notEqual(require('node:fs').readlinkSync(`/proc/${pid}/ns/mnt`), require('node:fs').readlinkSync('/proc/self/ns/mnt'));
+    } finally {
+      r.run(['delete', '--force', 'waiting']);
+      b.cleanup();
+    }
+  });
+});
