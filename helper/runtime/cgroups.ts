@@ -26,13 +26,20 @@ function asRuntime(e: unknown): unknown {
  * from here on, as with runc.
  */
 export function attachCgroup(ctx: RuntimeContext, store: Store, id: string, spec: Spec, initPid: number): CgroupHandle {
+  let cg: CgroupHandle | undefined;
   try {
-    const cg = createCgroup(spec, id, { warn: (m) => ctx.log?.('warn', m) });
+    cg = createCgroup(spec, id, { warn: (m) => ctx.log?.('warn', m) });
     atomicWrite(join(store.dir(id), FILE), JSON.stringify(cg.paths));
     cg.addProcess(initPid);
     if (spec.linux?.resources) cg.apply(spec.linux.resources);
     return cg;
   } catch (e) {
+    // The caller never gets the handle, so the cgroup (and the init in it) goes here.
+    try {
+      cg?.destroy();
+    } catch (err) {
+      ctx.log?.('warn', (err as Error).message);
+    }
     throw asRuntime(e);
   }
 }

@@ -124,7 +124,7 @@ test('relative cgroupsPath goes under the runtime own cgroup; an absent one uses
     if (memOwn !== undefined) assert.equal(cg.paths.v1.memory, `${memRoot}/${name}/inner`);
     assert.ok(Object.values(cg.paths.v1).every(existsSync));
   } finally {
-    const dirs = cg ? Object.values(cg.paths.v1) : [];
+    const dirs = cg ? [...Object.values(cg.paths.v1), ...(cg.paths.unified ? [cg.paths.unified] : [])] : [];
     cleanup(cg);
     // the intermediate level the test made
     for (const d of dirs) if (existsSync(dirname(d))) rmdirSync(dirname(d));
