@@ -31,7 +31,10 @@ export function attachCgroup(ctx: RuntimeContext, store: Store, id: string, spec
     cg = createCgroup(spec, id, { warn: (m) => ctx.log?.('warn', m) });
     atomicWrite(join(store.dir(id), FILE), JSON.stringify(cg.paths));
     cg.addProcess(initPid);
-    if (spec.linux?.resources) cg.apply(spec.linux.resources);
+    // pids waits for deferredLimits(): the init stage is Node, which starts
+    // threads while it sets the container up, and a small pids.max would stop it.
+    const { pids: _pids, ...now } = spec.linux?.resources ?? {};
+    cg.apply(now);
     return cg;
   } catch (e) {
     // The caller never gets the handle, so the cgroup (and the init in it) goes here.
@@ -40,6 +43,21 @@ export function attachCgroup(ctx: RuntimeContext, store: Store, id: string, spec
     } catch (err) {
       ctx.log?.('warn', (err as Error).message);
     }
+    throw asRuntime(e);
+  }
+}
+
+/**
+ * Create's last cgroup step, once the init reports "created" (it then only
+ * waits for `start` and execs): the limits held back by attachCgroup. pids.max
+ * may be set below the current count; only new forks are refused.
+ */
+export function deferredLimits(cg: CgroupHandle, spec: Spec): void {
+  const pids = spec.linux?.resources?.pids;
+  if (!pids) return;
+  try {
+    cg.apply({ pids });
+  } catch (e) {
     throw asRuntime(e);
   }
 }

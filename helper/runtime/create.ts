@@ -12,10 +12,11 @@ import { connectUnix } from '../linux/pty';
 import { OCI_VERSION } from '../spec/default';
 import type { CreateOptions, Created, RuntimeContext } from './api';
 import { SyncChannel } from './channel';
-import { attachCgroup } from './cgroups';
+import { attachCgroup, deferredLimits } from './cgroups';
 import type { CgroupHandle } from '../linux/cgroups';
 import { loadConfig } from './config';
 import { RuntimeError } from './errors';
+import { runHooks } from './hooks';
 import { withLock } from './lock';
 import { spawnInit } from './spawn';
 import { toState } from './status';
@@ -55,7 +56,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
       // Before the init unshares its cgroup namespace (it waits for the InitConfig below).
       cg = attachCgroup(ctx, store, opts.id, spec, child.pid!);
       const cfg: InitConfig = {
-        id: opts.id, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
+        id: opts.id, pid: child.pid!, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
         preserveFds: opts.preserveFds ?? 0, consoleSocketFd: spawned.consoleFd,
       };
       ch.send(cfg);
@@ -64,10 +65,14 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
         if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
         if (m.type === 'created') break;
         if (m.type === 'hooks') {
-          // SEAM(hooks): await runHooks('createRuntime', spec.hooks?.createRuntime, state); await runHooks('prestart', spec.hooks?.prestart, state);
+          const state = { ...toState(opts.id, 'creating', undefined), pid: child.pid!, bundle, annotations: spec.annotations };
+          const hookOpts = { warn: (m: string) => ctx.log?.('warn', m) };
+          await runHooks('prestart', spec.hooks?.prestart, state, hookOpts);
+          await runHooks('createRuntime', spec.hooks?.createRuntime, state, hookOpts);
           ch.send({ type: 'resume' });
         }
       }
+      if (cg) deferredLimits(cg, spec);
       const pid = child.pid!;
       const st: StoredState = {
         ociVersion: spec.ociVersion || OCI_VERSION, id: opts.id, pid, startTime: procStat(pid)?.startTime ?? '',

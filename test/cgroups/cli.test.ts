@@ -157,6 +157,21 @@ describe('berth cgroup verbs', () => {
     assert.ok(pid > 0);
   });
 
+  test('a small pids limit holds inside the container without starving the init stage', () => {
+    const b = makeBundle(['sh', '-c', 'for i in 1 2 3 4; do sleep 1 & done; wait'], (s) => {
+      s.linux!.cgroupsPath = `/${testName('pids')}`;
+      s.linux!.resources = { pids: { limit: 3 } };
+    });
+    bundles.push(b);
+    const id = `pids-${process.pid}`;
+    const res = r.run(['run', '--bundle', b.dir, id]);
+    assert.equal(res.status, 2, `busybox sh exits 2 when fork fails: ${res.stderr}`);
+    assert.doesNotMatch(res.stdout + res.stderr, /pthread_create/, 'the Node init stage was not limited');
+    assert.match(res.stdout + res.stderr, /can't fork|Resource temporarily unavailable/i, 'the container hit pids.max = 3');
+    // run deletes the container when it exits, cgroup included
+    for (const [, m] of layout.v1) assert.equal(existsSync(join(m.mountpoint, b.spec.linux!.cgroupsPath!)), false);
+  });
+
   test('a resource the host cannot honour fails create with its pointer and leaves no cgroup or state behind', () => {
     const b = makeBundle(['true'], (s) => {
       s.linux!.cgroupsPath = `/${testName('refused')}`;
