@@ -1,4 +1,5 @@
-// A minimal seccomp agent for the SCMP_ACT_NOTIFY test: listens on a Unix
+// A minimal seccomp agent for the SCMP_ACT_NOTIFY test (and a console socket
+// receiver for the exec tests): listens on a Unix
 // socket, receives the notify fd with SCM_RIGHTS and the JSON beside it, then
 // answers one notification. Node's net module cannot receive fds, so this
 // uses koffi; blocking calls run as koffi async calls (worker threads) so the
@@ -39,8 +40,14 @@ export class Agent {
     if (this.fd < 0 || bind(this.fd, addr, 110) < 0 || listen(this.fd, 1) < 0) throw new Error(`agent listen ${path}: errno ${koffi.errno()}`);
   }
 
-  /** Accepts one connection and reads one message with its fd. */
+  /** Accepts one connection and reads one message with its fd; the payload is JSON. */
   async receive(): Promise<Received> {
+    const raw = await this.receiveRaw();
+    return { fd: raw.fd, message: JSON.parse(raw.data) };
+  }
+
+  /** Accepts one connection and reads one message with its fd (also runc's console socket protocol). */
+  async receiveRaw(): Promise<{ fd: number; data: string }> {
     const conn = await call<number>(accept, this.fd, null, null);
     if (conn < 0) throw new Error(`agent accept: errno ${koffi.errno()}`);
     try {
@@ -57,7 +64,7 @@ export class Agent {
       const n = Number(await call<bigint | number>(recvmsg, conn, msg, 0));
       if (n <= 0) throw new Error(`agent recvmsg: ${n} errno ${koffi.errno()}`);
       if (control.readInt32LE(8) !== 1 || control.readInt32LE(12) !== 1) throw new Error('agent: no SCM_RIGHTS in the message');
-      return { fd: control.readInt32LE(16), message: JSON.parse(data.subarray(0, n).toString()) };
+      return { fd: control.readInt32LE(16), data: data.subarray(0, n).toString() };
     } finally {
       closeSync(conn);
     }
