@@ -55,6 +55,11 @@ export function loadSeccomp(seccomp: Seccomp | undefined, opts: SeccompOptions =
   }
 }
 
+/** True when the filter hands a notify fd to an agent, so the stage must connect to listenerPath first. */
+export function seccompNeedsListener(seccomp: Seccomp): boolean {
+  return seccomp.defaultAction === 'SCMP_ACT_NOTIFY' || (seccomp.syscalls ?? []).some((s) => s.action === 'SCMP_ACT_NOTIFY');
+}
+
 /** The native number of a syscall, or undefined when this libseccomp does not know the name. */
 export function resolveSyscall(name: string): number | undefined {
   const nr = libseccomp().resolveName(name);
