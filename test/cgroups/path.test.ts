@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectLayout } from '../../helper/linux/cgroups/layout';
 import { expandSlice, isSystemdPath, ownCgroups, resolveCgroupsPath, systemdToCgroupfs } from '../../helper/linux/cgroups/path';
-import { cgroupPaths } from '../../helper/linux/cgroups/index';
+import { cgroupFeatures, cgroupPaths } from '../../helper/linux/cgroups/index';
 
 test('the systemd slice:prefix:name form becomes the cgroupfs path systemd would make', () => {
   assert.equal(isSystemdPath('machine.slice:libpod:abc'), true);
@@ -50,4 +50,13 @@ test('layout: hybrid, v1 and v2 told apart from mountinfo; co-mounted controller
   // a mount showing only a subtree (inside a cgroup namespace or a bind mount)
   const sub = detectLayout('30 23 0:26 /ns/root /sys/fs/cgroup rw - cgroup2 cgroup2 rw');
   assert.equal(cgroupPaths('/ns/root/c', 'id', sub, own).unified, '/sys/fs/cgroup/c');
+});
+
+test('features: each cgroup version reported only when the layout has it; no systemd driver', () => {
+  const h = detectLayout(HYBRID);
+  assert.deepEqual({ ...cgroupFeatures({ ...h, unified: undefined }), rdma: false }, { v1: true, v2: false, systemd: false, systemdUser: false, rdma: false });
+  const f = cgroupFeatures(detectLayout('30 23 0:26 / /nonexistent rw - cgroup2 cgroup2 rw'));
+  assert.equal(f.v1, false);
+  assert.equal(f.v2, true);
+  assert.equal(f.rdma, false);
 });

@@ -15,6 +15,7 @@ import type { CgroupHandle, SavedCgroup } from './types';
 export type { CgroupHandle, CgroupMode, CgroupStats, SavedCgroup } from './types';
 export { CgroupError } from './errors';
 export { hostLayout } from './layout';
+export { cgroupFeatures, type CgroupFeatures } from './features';
 
 export interface CgroupOptions {
   /** Non-fatal notes, e.g. a deprecated field the kernel ignores. */
