@@ -8,7 +8,10 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import * as C from '../linux/constants';
 import { sethostname, setdomainname } from '../linux/exec';
 import { setDumpable } from '../linux/identity';
+import { connectSeccompListener, loadSeccomp, seccompNeedsListener } from '../linux/seccomp';
+import { runHooksSync } from '../runtime/hooks';
 import { SYNC_FD_ENV, type InitConfig, type ParentMessage } from '../runtime/sync';
+import type { State } from '../spec/types';
 import { setupConsole } from './console';
 import { InitChannel } from './channel';
 import { at, InitError } from './errors';
@@ -16,7 +19,7 @@ import { enterNamespaces } from './namespaces';
 import { applyLimits, execProcess, resolveExecutable } from './process';
 import { checkProcMounted, enterRootfs, finishRootfs, prepareRootfs } from './rootfs';
 
-function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string } {
+function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; seccompSocket?: number } {
   const cfg = ch.receive<InitConfig>();
   const { spec } = cfg;
   // Nothing in the container may open /proc/<init>/exe to overwrite node (CVE-2019-5736).
@@ -40,7 +43,10 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string } 
     ch.send({ type: 'hooks' });
     ch.receive<ParentMessage>();
   }
-  // SEAM(hooks): createContainer hooks run here, in the container's namespaces before pivot_root.
+  // In the container's namespaces, before pivot_root (the hook's path is still the host's).
+  at('/hooks/createContainer', () => runHooksSync('createContainer', spec.hooks?.createContainer, hookState(cfg, 'creating'), { cwd: cfg.bundle }));
+  // An agent's socket must be reached while the host's filesystem is still visible.
+  const seccompSocket = spec.linux?.seccomp && seccompNeedsListener(spec.linux.seccomp) ? at('/linux/seccomp/listenerPath', () => connectSeccompListener(spec.linux!.seccomp!.listenerPath!)) : undefined;
   // Opened before pivot_root while the state directory is still reachable.
   const fifo = openSync(cfg.fifo, C.O_PATH | C.O_CLOEXEC);
   enterRootfs(cfg.rootfs, cfg.noPivot);
@@ -52,7 +58,12 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string } 
   applyLimits(spec.process!);
   checkProcMounted();
   const exe = resolveExecutable(spec.process!);
-  return { cfg, fifo, exe };
+  return { cfg, fifo, exe, seccompSocket };
+}
+
+/** The runtime.md state given to hooks run from the init stage. */
+function hookState(cfg: InitConfig, status: State['status']): State {
+  return { ociVersion: cfg.spec.ociVersion, id: cfg.id, status, pid: cfg.pid, bundle: cfg.bundle, annotations: cfg.spec.annotations };
 }
 
 function main(): void {
@@ -77,8 +88,13 @@ function main(): void {
   closeSync(w);
   closeSync(built.fifo);
   try {
-    // SEAM(hooks): startContainer hooks run here, in the container after start, before execve.
-    execProcess(built.cfg.spec.process!, { path: built.exe, preserveFds: built.cfg.preserveFds });
+    const { cfg } = built;
+    at('/hooks/startContainer', () => runHooksSync('startContainer', cfg.spec.hooks?.startContainer, hookState(cfg, 'running'), { cwd: '/' }));
+    execProcess(cfg.spec.process!, {
+      path: built.exe,
+      preserveFds: cfg.preserveFds,
+      seccomp: () => loadSeccomp(cfg.spec.linux?.seccomp, { listenerSocket: built.seccompSocket, state: hookState(cfg, 'creating'), pid: cfg.pid }),
+    });
   } catch (e) {
     const pointer = e instanceof InitError && e.pointer ? `${e.pointer}: ` : '';
     writeSync(2, `berth init: ${pointer}${(e as Error).message}\n`);

@@ -53,6 +53,8 @@ function capSet(names: string[] | undefined, pointer: string): Set<number> {
 export interface ExecPlan {
   path: string;
   preserveFds: number;
+  /** Installs the seccomp filter (helper/linux/seccomp.ts); called at the one point the kernel allows. */
+  seccomp?: () => void;
 }
 
 /** From here on the parent is gone: failures are printed by main.ts and end the init. */
@@ -65,6 +67,8 @@ export function execProcess(p: Process, plan: ExecPlan): never {
     inheritable: capSet(caps?.inheritable, '/process/capabilities/inheritable'),
     ambient: capSet(caps?.ambient, '/process/capabilities/ambient'),
   };
+  // Without no_new_privs the kernel wants CAP_SYS_ADMIN to install a filter: load it before capabilities go.
+  if (!p.noNewPrivileges && plan.seccomp) at('/linux/seccomp', plan.seccomp);
   at('/process/capabilities/bounding', () => setBounding(sets.bounding));
   at('/process/user', () => {
     setKeepCaps(true);
@@ -79,8 +83,11 @@ export function execProcess(p: Process, plan: ExecPlan): never {
   });
   process.umask(p.user.umask ?? 0o022);
   at('/process/cwd', () => process.chdir(p.cwd));
-  if (p.noNewPrivileges) setNoNewPrivs();
-  // SEAM(seccomp): loadSeccomp(spec.linux?.seccomp) from helper/linux/seccomp.ts — last, so nothing above runs under the filter.
+  if (p.noNewPrivileges) {
+    setNoNewPrivs();
+    // Last, so that as little as possible of the init runs under the filter.
+    if (plan.seccomp) at('/linux/seccomp', plan.seccomp);
+  }
   resetSignals();
   cloexecFrom(3 + plan.preserveFds);
   keepAcrossExec(2 + plan.preserveFds);

@@ -6,7 +6,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { Finding } from '../spec/finding';
 import type { Spec } from '../spec/types';
 import { RuntimeError } from './errors';
-import { structuralFindings } from './precheck';
+import { validateConfig } from '../spec/validate';
+import { unsupportedFindings } from './precheck';
 
 export interface LoadedConfig {
   spec: Spec;
@@ -44,7 +45,9 @@ export function loadConfig(bundleArg: string, configFile?: string): LoadedConfig
   return { spec, bundle, rootfs: isAbsolute(rootPath) ? rootPath : join(bundle, rootPath), warnings: findings };
 }
 
-// SEAM(validate): replace with helper/spec/validate.ts's validateConfig(config, { bundleDir }) once it exists.
+/** The schema and semantic rules shared with the editor, then what this runtime cannot do yet. */
 function validate(spec: unknown, bundle: string): Finding[] {
-  return structuralFindings(spec, bundle);
+  const findings = validateConfig(spec, { bundleDir: bundle });
+  if (findings.some((f) => f.severity === 'error')) return findings;
+  return [...findings, ...unsupportedFindings(spec)];
 }

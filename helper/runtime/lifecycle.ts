@@ -10,6 +10,7 @@ import { withLock } from './lock';
 import { parseSignal } from './signals';
 import { statusOf, toState } from './status';
 import { destroyContainerCgroup, signalAll } from './cgroups';
+import { runHooks } from './hooks';
 import { Store, type StoredState } from './store';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,7 +73,16 @@ export async function start(ctx: RuntimeContext, id: string): Promise<void> {
       closeSync(fd);
     }
     unlinkSync(store.fifo(id));
-    // SEAM(hooks): await runHooks('poststart', config.hooks?.poststart, state) — failures are logged, not fatal (runtime.md).
+    const spec = store.readConfig(id);
+    if (spec.hooks?.poststart?.length) {
+      try {
+        await runHooks('poststart', spec.hooks.poststart, toState(id, 'running', st), { warn: (m) => ctx.log?.('warn', m) });
+      } catch (e) {
+        // runtime.md: a failed poststart hook stops the container; the caller deletes it.
+        for (const pid of containerPids(st)) process.kill(pid, 'SIGKILL');
+        throw new RuntimeError((e as Error).message, 'runtime', (e as Error).message.match(/^(\/hooks\/poststart\/\d+)/)?.[1]);
+      }
+    }
   });
 }
 
@@ -129,7 +139,14 @@ export async function remove(ctx: RuntimeContext, id: string, force = false): Pr
       }
     }
     destroyContainerCgroup(store, id);
-    // SEAM(hooks): await runHooks('poststop', config.hooks?.poststop, state) — failures are logged, not fatal.
+    let spec: Spec | undefined;
+    try {
+      spec = store.readConfig(id);
+    } catch {
+      spec = undefined; // a container that died while being created
+    }
     store.remove(id);
+    // After the container is gone (runtime.md step 12); failures are warnings.
+    await runHooks('poststop', spec?.hooks?.poststop, toState(id, 'stopped', st), { warn: (m) => ctx.log?.('warn', m) });
   });
 }

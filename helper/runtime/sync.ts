@@ -9,12 +9,12 @@
 //   ------                                  ----
 //   unshare(NEWPID) / setns(pid path);
 //   spawn node dist/init.js; setns back     (starts, blocks reading fd)
-//   SEAM(cgroups): put init pid in cgroup
+//   put the init's pid in its cgroup
 //   → InitConfig                            dumpable off; join ns by path;
 //                                           unshare mount/uts/ipc/net/cgroup;
 //                                           rootfs: propagation, mounts, /dev
 //                              ← {hooks}    only if createRuntime/prestart hooks exist
-//   run createRuntime + prestart hooks
+//   run prestart + createRuntime hooks
 //   → {resume}                              createContainer hooks; open exec fifo
 //                                           O_PATH; pivot_root; sysctl; masked/ro
 //                                           paths; hostname; rlimits; oom; check
@@ -36,6 +36,8 @@ export const SYNC_FD_ENV = 'BERTH_SYNC_FD';
 
 export interface InitConfig {
   id: string;
+  /** The init's pid in the caller's pid namespace (for hooks' state and the seccomp agent). */
+  pid: number;
   bundle: string;
   /** Absolute host path of the rootfs. */
   rootfs: string;
