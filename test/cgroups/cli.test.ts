@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { ensureBuilt, Runner, until } from '../runtime/harness';
-import { hostLayout, type SavedCgroup } from '../../helper/linux/cgroups/index';
+import { cgroupPaths, hostLayout, openCgroup, type SavedCgroup } from '../../helper/linux/cgroups/index';
 import type { Resources } from '../../helper/spec/types';
 import { testName } from './helpers';
 
@@ -22,9 +22,13 @@ describe('berth cgroup verbs', () => {
     ensureBuilt();
     r = new Runner();
   });
+  const cgroups: SavedCgroup[] = [];
   after(() => {
     r.cleanup();
     for (const b of bundles) b.cleanup();
+    // If the CLI could not clean up (dist/berth being rebuilt by a parallel
+    // build, say), remove the cgroups directly: thaw, kill, rmdir.
+    for (const cg of cgroups) openCgroup(cg).destroy();
   });
 
   /** Runs a detached container with these resources; returns its id and cgroup. */
@@ -38,6 +42,7 @@ describe('berth cgroup verbs', () => {
     const res = r.run(['run', '-d', '--bundle', b.dir, id]);
     assert.equal(res.status, 0, res.stderr);
     const cg = JSON.parse(readFileSync(join(r.root, id, 'cgroup.json'), 'utf8')) as SavedCgroup;
+    cgroups.push(cg);
     return { id, cg, pid: r.state(id).pid };
   }
 
@@ -163,6 +168,7 @@ describe('berth cgroup verbs', () => {
       s.linux!.resources = { pids: { limit: 3 } };
     });
     bundles.push(b);
+    cgroups.push(cgroupPaths(b.spec.linux!.cgroupsPath, 'pids'));
     const id = `pids-${process.pid}`;
     const res = r.run(['run', '--bundle', b.dir, id]);
     assert.equal(res.status, 2, `busybox sh exits 2 when fork fails: ${res.stderr}`);
@@ -178,6 +184,7 @@ describe('berth cgroup verbs', () => {
       s.linux!.resources = { hugepageLimits: [{ pageSize: '3MB', limit: 1 << 30 }] };
     });
     bundles.push(b);
+    cgroups.push(cgroupPaths(b.spec.linux!.cgroupsPath, 'refused'));
     const id = `refused-${process.pid}`;
     const res = r.run(['create', '--bundle', b.dir, id]);
     assert.notEqual(res.status, 0);
