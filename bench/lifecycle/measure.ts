@@ -26,7 +26,7 @@ export function call(rt: BenchRuntime, ctx: Ctx, args: string[]): Promise<number
     child.on('exit', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       if (code === 0) resolve(ms);
-      else reject(new Error(`${rt.name} ${args.join(' ')}: exit ${code ?? signal} (see ${ctx.log})`));
+      else reject(new Error(`${rt.name} ${args.join(' ')}: exit ${code ?? signal}: ${readFileSync(ctx.log, 'utf8').trim().split('\n').slice(-2).join(' | ')}`));
     });
   });
 }

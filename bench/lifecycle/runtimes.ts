@@ -43,7 +43,7 @@ export function benchRuntimes(): { found: BenchRuntime[]; missing: string[] } {
           bin: HIDE_CGROUP2,
           real: '/usr/bin/crun',
           env: { CONFORMANCE_RUNTIME: '/usr/bin/crun' },
-          note: 'crun runs through conformance/hide-cgroup2-shim.sh (crun 1.8 refuses this host\'s hybrid cgroups); each call pays the shim',
+          note: 'crun runs through conformance/hide-cgroup2-shim.sh (crun 1.8 refuses this host\'s hybrid cgroups); each crun call pays the shim',
         }
       : { name: 'crun', bin: '/usr/bin/crun', real: '/usr/bin/crun' },
   );
