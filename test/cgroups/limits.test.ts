@@ -133,3 +133,36 @@ test('the OOM killer acting in the cgroup is counted', { timeout: 20000 }, async
     cleanup(cg, hog);
   }
 });
+
+test(
+  'blkio throttles and cpu burst/realtime land in their v1 files',
+  { skip: !(host.v1.has('blkio') && host.v1.has('cpu')) && 'needs the v1 blkio and cpu controllers' },
+  withCgroup('throttle', undefined, (cg) => {
+    // 7:0 is /dev/loop0, present on Debian; any block device the kernel knows works
+    cg.apply({
+      blockIO: { throttleReadBpsDevice: [{ major: 7, minor: 0, rate: 1048576 }], throttleWriteIOPSDevice: [{ major: 7, minor: 0, rate: 100 }] },
+      cpu: { period: 100000, quota: 50000, burst: 10000, realtimePeriod: 1000000, realtimeRuntime: 0 },
+    });
+    assert.equal(read(cg.paths.v1.blkio, 'blkio.throttle.read_bps_device'), '7:0 1048576');
+    assert.equal(read(cg.paths.v1.blkio, 'blkio.throttle.write_iops_device'), '7:0 100');
+    if (existsSync(join(cg.paths.v1.cpu, 'cpu.cfs_burst_us'))) assert.equal(read(cg.paths.v1.cpu, 'cpu.cfs_burst_us'), '10000');
+    assert.equal(read(cg.paths.v1.cpu, 'cpu.rt_runtime_us'), '0');
+  }),
+);
+
+test(
+  `network classID ${host.v1.has('net_cls') ? 'lands in net_cls.classid' : 'is refused: this host does not mount net_cls'}`,
+  async () => {
+    const r: Resources = { network: { classID: 0x100001 } };
+    if (!host.v1.has('net_cls')) {
+      const name = testName('netcls0');
+      assert.throws(() => createCgroup(specWith(`/${name}`, r), 'n'), /^CgroupError: \/linux\/resources\/network\/classID: needs the net_cls controller, which is not mounted on this host$/m);
+      for (const [, m] of host.v1) assert.equal(existsSync(join(m.mountpoint, name)), false, 'a refused create leaves no directory');
+      return;
+    }
+    await withCgroup('netcls', r, (cg) => {
+      cg.apply(r);
+      assert.equal(read(cg.paths.v1.net_cls, 'net_cls.classid'), String(0x100001));
+    })();
+  },
+);

@@ -42,16 +42,26 @@ export class Cgroup implements CgroupHandle {
 
   /** Makes the directories (and missing parents), readies v1 cpusets and cgroup2 controllers. */
   create(resources: Resources | undefined): void {
-    for (const dir of this.dirs()) {
-      try {
-        mkdirSync(dir, { recursive: true });
-      } catch (e) {
-        throw new CgroupError(`mkdir ${dir}: ${(e as NodeJS.ErrnoException).code ?? e}`, '/linux/cgroupsPath');
+    // Every directory this call makes, parents first, so a failure removes exactly those.
+    const made: string[] = [];
+    try {
+      for (const dir of this.dirs()) {
+        const missing: string[] = [];
+        for (let d = dir; !existsSync(d); d = dirname(d)) missing.unshift(d);
+        try {
+          mkdirSync(dir, { recursive: true });
+        } catch (e) {
+          throw new CgroupError(`mkdir ${dir}: ${(e as NodeJS.ErrnoException).code ?? e}`, '/linux/cgroupsPath');
+        }
+        made.push(...missing);
       }
+      if (this.paths.unified) enableControllers(this.paths.unified, this.paths.mode === 'v2' ? undefined : this.hybridFallbacks(resources ?? {}));
+      for (const { ctrl, dir } of this.plan()) ctrl.init?.(dir);
+      if (resources) this.check(resources);
+    } catch (e) {
+      for (const d of made.reverse()) removeDir(d);
+      throw e;
     }
-    if (this.paths.unified) enableControllers(this.paths.unified, this.paths.mode === 'v2' ? undefined : this.hybridFallbacks(resources ?? {}));
-    for (const { ctrl, dir } of this.plan()) ctrl.init?.(dir);
-    if (resources) this.check(resources);
   }
 
   private hybridFallbacks(r: Resources): string[] {
