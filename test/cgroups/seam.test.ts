@@ -135,3 +135,16 @@ function cpuTicks(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return Number(f[11]) + Number(f[12]);
 }
+
+test('a systemd slice:prefix:name cgroupsPath becomes a cgroupfs path (no systemd driver here)', () => {
+  const unit = `${process.pid}-${Date.now().toString(36)}`;
+  let cg: CgroupHandle | undefined;
+  try {
+    cg = createCgroup(specWith(`-.slice:berth-test:${unit}`), 'sd');
+    assert.equal(cg.paths.path, `/berth-test-${unit}.scope`);
+    for (const [ctrl, m] of layout.v1) assert.equal(cg.paths.v1[ctrl], `${m.mountpoint}/berth-test-${unit}.scope`);
+    assert.ok([...Object.values(cg.paths.v1), cg.paths.unified].filter(Boolean).every((d) => existsSync(d!)));
+  } finally {
+    cleanup(cg);
+  }
+});
