@@ -27,6 +27,8 @@ const builds = entries
     target: 'node20',
     format: 'cjs',
     sourcemap: 'linked',
+    // Prefer ESM entry points: jsonc-parser's UMD `main` hides its requires from the bundler.
+    mainFields: ['module', 'main'],
     legalComments: 'none',
     external: ['koffi', ...(e.external ?? [])],
     banner: e.executable ? { js: '#!/usr/bin/env node' } : undefined,

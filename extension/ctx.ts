@@ -9,6 +9,7 @@ import { ContainersFeed } from './containers/feed';
 import { ContainersModel } from './containers/model';
 import { createLanguageClient } from './lsp/client';
 import { rangeOfPointer } from './run/pointer';
+import { PointerToRangeRequest } from './server/protocol';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
 export class Ctx implements vscode.Disposable {
@@ -51,6 +52,14 @@ export class Ctx implements vscode.Disposable {
 
   /** The range of a config field named by a JSON pointer, from the language server when it runs, else parsed here. */
   async pointerRange(doc: vscode.TextDocument, pointer: string): Promise<vscode.Range> {
+    if (this.lsp?.isRunning()) {
+      try {
+        const r = await this.lsp.sendRequest(PointerToRangeRequest, { uri: doc.uri.toString(), pointer });
+        if (r) return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+      } catch (e) {
+        this.log.warn(`berth/pointerToRange ${pointer}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     const local = rangeOfPointer(doc.getText(), pointer);
     if (!local) return new vscode.Range(0, 0, 0, 1);
     return new vscode.Range(doc.positionAt(local.start), doc.positionAt(local.end));

@@ -54,6 +54,11 @@ export class ConsolePty implements vscode.Pseudoterminal {
       this.ctx.conn.onSessionClosed((c) => {
         if (c.session === this.session) void this.ended_(c.reason);
       }),
+      // PID 1's console ends with the container, whether or not berthd closes the session.
+      this.ctx.conn.onEvent((e) => {
+        if (e.id !== this.id || this.source.kind === 'session') return;
+        if (e.type === 'exited' || e.type === 'deleted') void this.ended_(e.type === 'deleted' ? 'the container was deleted' : 'the container exited');
+      }),
       this.ctx.conn.onDidChangeState((s) => {
         if (this.closed || this.ended) return;
         if (s.kind === 'disconnected' && this.session) {

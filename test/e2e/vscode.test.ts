@@ -1,0 +1,197 @@
+// End to end in a real VS Code (code-server 4.139.1 = VS Code 1.139.1) and
+// a real browser (Debian's Chromium through playwright-core): the packaged
+// .vsix is installed, a workspace holding a busybox bundle is opened, and
+// the user's path is walked: the Berth view and commands, a typo flagged in
+// config.json, Run Bundle from the palette, the container in the view, a
+// shell in the attached terminal (echo, hostname, stty size before and
+// after a resize), kill from the context menu, the exit shown, delete.
+// Screenshots of the workbench land in test-artifacts/e2e/.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { makeBundle } from '../fixtures/bundle';
+import { berthdMissing, startBerthd, type TestDaemon } from './berthd';
+import { installCodeServer, installExtension, type Running, scratch, startCodeServer } from './codeServer';
+import { CHROMIUM, launch, Workbench } from './workbench';
+
+const PROJECT = resolve(__dirname, '../..');
+const ARTIFACTS = join(PROJECT, 'test-artifacts/e2e');
+
+function packageVsix(out: string): void {
+  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: PROJECT, encoding: 'utf8' });
+  assert.equal(build.status, 0, `node esbuild.mjs: ${build.stderr}`);
+  const vsce = spawnSync(join(PROJECT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], {
+    cwd: PROJECT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  assert.equal(vsce.status, 0, `vsce package: ${vsce.stdout}${vsce.stderr}`);
+}
+
+/** Whether berthd in this tree can run a container with a console (hello lists what it implements). */
+async function canRunConsoles(d: TestDaemon): Promise<string | undefined> {
+  const c = await d.client();
+  try {
+    const missing = ['create', 'start', 'attach', 'write', 'resize', 'kill', 'delete'].filter((m) => !c.hello.methods.includes(m));
+    return missing.length ? `berthd does not implement ${missing.join(', ')} yet` : undefined;
+  } finally {
+    c.close();
+  }
+}
+
+const why = !existsSync(CHROMIUM) ? `${CHROMIUM} missing (apt-get install chromium)` : undefined;
+
+test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, terminal, resize, kill, exit, delete', { skip: why, timeout: 8 * 60_000 }, async (t) => {
+  const t0 = Date.now();
+  const inst = installCodeServer();
+  t.diagnostic(`code-server install: ${inst.seconds ? `${inst.seconds.toFixed(0)} s` : 'already installed'}`);
+
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
+  const bundle = makeBundle(['sh'], (s) => {
+    s.process!.terminal = true;
+    s.hostname = 'berth-e2e';
+    s.root!.readonly = false;
+  });
+  let daemon: TestDaemon | undefined;
+  const live: { server?: Running; browser?: Browser } = {};
+  t.after(async () => {
+    await live.browser?.close().catch(() => undefined);
+    await live.server?.stop();
+    // code-server's and the extension host's logs go with the screenshots.
+    if (existsSync(join(dir, 'user-data/logs'))) cpSync(join(dir, 'user-data/logs'), join(ARTIFACTS, 'logs'), { recursive: true });
+    if (live.server) writeFileSync(join(ARTIFACTS, 'code-server.log'), live.server.output());
+    if (daemon) writeFileSync(join(ARTIFACTS, 'berthd.log'), daemon.output());
+    await daemon?.stop();
+    bundle.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const vsix = join(dir, 'berth.vsix');
+  packageVsix(vsix);
+  const noDaemon = berthdMissing();
+  if (!noDaemon) daemon = await startBerthd();
+  const noConsoles = daemon ? await canRunConsoles(daemon) : noDaemon;
+
+  const s = scratch(dir, { 'berth.socketPath': daemon?.socket ?? join(dir, 'no-berthd.sock'), 'berth.delete.confirm': true });
+  const tInstall = Date.now();
+  installExtension(inst, s, vsix);
+  t.diagnostic(`extension install: ${((Date.now() - tInstall) / 1000).toFixed(1)} s`);
+  const server = (live.server = await startCodeServer(inst, s, bundle.dir));
+  const browser = (live.browser = await launch());
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const wb = new Workbench(page, ARTIFACTS);
+  await wb.open(server.url, bundle.dir);
+  t.diagnostic(`workbench visible after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  await t.test('the Berth view opens and the extension activates', async () => {
+    await wb.openBerthView();
+    await wb.until(async () => /berthd/.test(await wb.statusBarText()), 'the berthd status-bar item (extension activated)', 60_000);
+    await wb.screenshot('berth-view');
+  });
+
+  await t.test('the commands are registered with their category', async () => {
+    // The palette's list is virtual: only the first rows are in the DOM, so check those (sorted by title).
+    const titles = await wb.paletteRows('Berth: ', 12);
+    for (const want of ['Berth: Attach Terminal', 'Berth: Kill…', 'Berth: New Bundle…', 'Berth: Reconnect to berthd']) {
+      assert.ok(titles.some((x) => x.includes(want)), `palette lacks ${want}: ${titles.join(' | ')}`);
+    }
+  });
+
+  await t.test('the status bar says whether berthd is reachable', async () => {
+    if (daemon) await wb.until(async () => /berthd \d+/.test(await wb.statusBarText()), 'status bar "berthd <count>" (connected)');
+    else {
+      const welcome = page.locator('.part.sidebar .welcome-view-content', { hasText: 'berthd is not running' });
+      await welcome.waitFor({ timeout: 20_000 });
+    }
+    await wb.screenshot('status');
+  });
+
+  const manifest = JSON.parse(readFileSync(join(PROJECT, 'package.json'), 'utf8')) as { contributes?: { languages?: { id: string }[] } };
+  const lsReason = !existsSync(join(PROJECT, 'dist/server.js'))
+    ? 'the language server (dist/server.js) is not built yet'
+    : !manifest.contributes?.languages?.some((l) => l.id === 'oci-config')
+      ? 'package.json does not contribute the oci-config language yet'
+      : undefined;
+  await t.test('a typo in config.json shows a diagnostic', { skip: lsReason }, async () => {
+    const config = join(bundle.dir, 'config.json');
+    await wb.command('Go to File');
+    await page.keyboard.type('config.json');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'config.json' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines').first().waitFor();
+    const good = readFileSync(config, 'utf8');
+    writeFileSync(config, good.replace('"type": "pid"', '"type": "pdi"'));
+    await wb.until(async () => (await page.locator('.monaco-editor .squiggly-error').count()) > 0, 'an error squiggle in config.json', 30_000);
+    await wb.screenshot('typo-diagnostic');
+    writeFileSync(config, good);
+    await wb.until(async () => (await page.locator('.monaco-editor .squiggly-error').count()) === 0, 'the squiggle to clear after the fix', 30_000);
+  });
+
+  await t.test('Run Bundle, shell in the terminal, resize, kill, exit, delete', { skip: noConsoles }, async () => {
+    await wb.command('Berth: Run Bundle');
+    const row = wb.containerRows().filter({ hasText: 'running' });
+    await row.first().waitFor({ timeout: 30_000 });
+    const label = await row.first().innerText();
+    const id = new RegExp(`^${basename(bundle.dir)}-[0-9a-f]{4}`).exec(label)?.[0];
+    assert.ok(id, `container id made from the bundle folder's name: ${label}`);
+    await wb.screenshot('running');
+
+    await wb.until(async () => /#\s*$/m.test(await wb.terminalText()), 'the shell prompt in the attached terminal');
+    await wb.typeInTerminal('echo hello-$((6*7))\n');
+    await wb.until(async () => /^hello-42\s*$/m.test(await wb.terminalText()), 'echo output in the terminal');
+    await wb.typeInTerminal('hostname\n');
+    await wb.until(async () => /^berth-e2e\s*$/m.test(await wb.terminalText()), 'hostname output in the terminal');
+
+    const sizeFile = join(bundle.rootfs, 'root/size');
+    const readSize = async (tag: string): Promise<[number, number]> => {
+      rmSync(sizeFile, { force: true });
+      await wb.typeInTerminal(`stty size > /root/size; echo ${tag}=$(cat /root/size)=\n`);
+      await wb.until(async () => existsSync(sizeFile) && readFileSync(sizeFile, 'utf8').trim() !== '', `stty size (${tag}) written inside the container`);
+      const [rows, cols] = readFileSync(sizeFile, 'utf8').trim().split(/\s+/).map(Number);
+      await wb.until(async () => new RegExp(`${tag}=${rows} ${cols}=`).test(await wb.terminalText()), `stty size (${tag}) shown in the terminal`);
+      return [rows, cols];
+    };
+    const before = await readSize('before');
+    assert.ok(before[0] > 2 && before[1] > 20, `console size follows the terminal: ${before}`);
+    await wb.command('View: Toggle Maximized Panel');
+    let after = before;
+    await wb.until(async () => {
+      after = await readSize(`after${Date.now() % 1000}`);
+      return after[0] !== before[0];
+    }, 'the new terminal size inside the container', 30_000);
+    assert.ok(after[0] > before[0], `rows grew after maximizing the panel: ${before} → ${after}`);
+    await wb.screenshot('terminal');
+    await wb.command('View: Toggle Maximized Panel');
+
+    await wb.contextMenu(wb.containerRow(id), 'Kill…');
+    await wb.pick('SIGKILL');
+    const stopped = wb.containerRow(id).filter({ hasText: 'stopped' });
+    await stopped.waitFor({ timeout: 20_000 });
+    const text = await stopped.innerText();
+    assert.match(text, /killed by SIGKILL|exit \d+/, `the exit shows in the view: ${text}`);
+    await wb.until(async () => /exited: (killed by SIGKILL|exit \d+)/.test(await wb.terminalText()), 'the exit line in the terminal');
+    await wb.screenshot('stopped');
+
+    await wb.contextMenu(wb.containerRow(id), 'Delete');
+    const confirm = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Delete$/ });
+    await confirm.waitFor({ timeout: 10_000 });
+    await confirm.click();
+    await wb.until(async () => (await wb.containerRow(id).count()) === 0, 'the container to leave the view');
+    const c = await daemon!.client();
+    try {
+      const { containers } = await c.request('list', {});
+      assert.ok(!containers.some((k) => k.id === id), 'berthd no longer lists it');
+    } finally {
+      c.close();
+    }
+    await wb.screenshot('deleted');
+  });
+
+  t.diagnostic(`end-to-end wall time: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+});

@@ -1,0 +1,140 @@
+// Driving VS Code's workbench in Chromium through playwright-core: the
+// command palette, the Berth views, tree rows, context menus, the
+// terminal's text and screenshots. Every step waits for a condition in the
+// page, never for a fixed time.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** A fresh profile each time (playwright makes and removes a temporary one). */
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export class Workbench {
+  private shot = 0;
+  constructor(
+    readonly page: Page,
+    private readonly artifacts: string,
+  ) {
+    mkdirSync(artifacts, { recursive: true });
+  }
+
+  async open(url: string, folder: string): Promise<void> {
+    await this.page.goto(`${url}?folder=${encodeURIComponent(folder)}`);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const file = join(this.artifacts, `${String(++this.shot).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Runs a command from the palette by its title (F1, type, Enter on the exact row). */
+  async command(title: string): Promise<void> {
+    const input = await this.palette(title);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.click();
+    await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  }
+
+  /** Opens the palette with `text` typed; returns its input. */
+  async palette(text: string): Promise<Locator> {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${text}`);
+    return input;
+  }
+
+  /** The titles the palette lists for `text`. */
+  async paletteRows(text: string, atLeast: number): Promise<string[]> {
+    await this.palette(text);
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await this.until(async () => (await rows.count()) >= atLeast, `at least ${atLeast} palette rows for ${text}`);
+    const titles = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+    await this.page.keyboard.press('Escape');
+    return titles;
+  }
+
+  /** Picks a row of an open quick pick (signals, confirmations). */
+  async pick(label: string): Promise<void> {
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  async openBerthView(): Promise<void> {
+    const entry = this.page.locator('.activitybar [aria-label^="Berth"]').first();
+    await entry.waitFor({ timeout: 30_000 });
+    const pane = this.page.locator('.part.sidebar .pane-header', { hasText: 'Containers' });
+    if (!(await pane.isVisible())) await entry.click();
+    await pane.waitFor({ timeout: 30_000 });
+  }
+
+  /** Rows of the Containers view. */
+  containerRows(): Locator {
+    return this.page.locator('.part.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: 'Containers' }) }).locator('.monaco-list-row');
+  }
+
+  containerRow(id: string): Locator {
+    return this.containerRows().filter({ hasText: id });
+  }
+
+  /** Right-click a row and choose an item of its context menu. */
+  async contextMenu(row: Locator, item: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item', { hasText: item }).first();
+    await entry.waitFor({ timeout: 10_000 });
+    await entry.click();
+  }
+
+  statusBarText(): Promise<string> {
+    return this.page.locator('.part.statusbar').innerText();
+  }
+
+  /** The active terminal's visible text (DOM renderer; NBSP as space). */
+  async terminalText(): Promise<string> {
+    const rows = this.page.locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows').last();
+    if ((await rows.count()) === 0) return '';
+    return (await rows.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  async typeInTerminal(text: string): Promise<void> {
+    const box = this.page.locator('.terminal-wrapper .xterm-helper-textarea').last();
+    await box.focus();
+    await this.page.keyboard.type(text);
+  }
+
+  /** Waits until `cond` holds, checking every 100 ms, up to `timeoutMs`. */
+  async until(cond: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await cond().catch(() => false)) return;
+      if (Date.now() > deadline) {
+        await this.screenshot(`timeout-${what.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`).catch(() => undefined);
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
