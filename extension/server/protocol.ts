@@ -1,7 +1,7 @@
 // The custom messages between the extension (vscode-languageclient) and the
 // Berth language server, typed in one place both sides import. Keep
 // extension/server/README.md in step with this file.
-import { RequestType } from 'vscode-jsonrpc';
+import { RequestType } from 'vscode-languageserver-protocol';
 
 /** The language id the server handles (package.json contributes.languages). */
 export const LANGUAGE_ID = 'oci-config';

@@ -25,7 +25,9 @@ export function schemaFindings(doc: 'config' | 'state' | 'features', errors: Err
       case 'additionalProperties': {
         const key = String(p.additionalProperty);
         const known = KNOWN_KEYS[doc][e.schemaPath.replace(/\/additionalProperties$/, '')] ?? [];
-        const guess = closest(key, known);
+        const here = valueAt(value, e.instancePath);
+        // A key that is already present is no typo target: renaming onto it would duplicate it.
+        const guess = closest(key, known.filter((k) => !(here && typeof here === 'object' && Object.hasOwn(here, k))));
         out.push({
           pointer: join(e.instancePath, key),
           code: UNKNOWN_KEY,

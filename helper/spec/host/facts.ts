@@ -77,3 +77,29 @@ export function hostFacts(): HostFacts {
   };
   return cached;
 }
+
+let syscallList: string[] | undefined;
+
+/**
+ * Syscall names of the native architecture, as libseccomp knows them (for
+ * completion). Empty when libseccomp cannot be loaded. libseccomp returns
+ * malloc'd names; they are read once per process and never freed (a few kB).
+ */
+export function syscallNames(): readonly string[] {
+  if (syscallList) return syscallList;
+  syscallList = [];
+  try {
+    const koffi = require('koffi') as typeof import('koffi');
+    const lib = koffi.load('libseccomp.so.2');
+    const byNumber = lib.func('const char *seccomp_syscall_resolve_num_arch(uint32_t arch, int num)') as (arch: number, num: number) => string | null;
+    const SCMP_ARCH_NATIVE = 0;
+    for (let n = 0; n < 1024; n++) {
+      const name = byNumber(SCMP_ARCH_NATIVE, n);
+      if (name) syscallList.push(name);
+    }
+    syscallList.sort();
+  } catch {
+    // libseccomp missing: completion simply offers no syscall names.
+  }
+  return syscallList;
+}
