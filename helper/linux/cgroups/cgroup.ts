@@ -169,9 +169,12 @@ export class Cgroup implements CgroupHandle {
   }
 
   killAll(signal: NodeJS.Signals | number): void {
-    // cgroup.kill kills atomically, forks included; otherwise freeze so nothing forks between listing and signalling.
-    if ((signal === 'SIGKILL' || signal === 9) && this.paths.unified && hasKnob(this.paths.unified, 'cgroup.kill') && this.paths.mode === 'v2') {
-      writeKnob(this.paths.unified, 'cgroup.kill', 1);
+    // cgroup.kill kills atomically, forks included (on hybrid hosts too: every
+    // process also joined the cgroup2 directory); otherwise freeze so nothing
+    // forks between listing and signalling.
+    if ((signal === 'SIGKILL' || signal === 9) && this.cgroupKill()) {
+      // A frozen task dies only once thawed.
+      this.thawIfFrozen();
       return;
     }
     let frozen = false;
@@ -188,14 +191,31 @@ export class Cgroup implements CgroupHandle {
     }
   }
 
+  private thawIfFrozen(): void {
+    try {
+      if (this.isFrozen()) this.thaw();
+    } catch {
+      // no freezer, or already removed
+    }
+  }
+
+  /** Writes cgroup.kill when the kernel has it (5.14+); false when it does not or the directory is gone. */
+  private cgroupKill(): boolean {
+    const dir = this.paths.unified;
+    if (!dir || !hasKnob(dir, 'cgroup.kill')) return false;
+    try {
+      writeKnob(dir, 'cgroup.kill', 1);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   destroy(): void {
     const deadline = Date.now() + DESTROY_BUDGET_MS;
-    try {
-      if (this.dirs().some(existsSync)) this.thaw();
-    } catch {
-      // The freezer may already be gone with its directory.
-    }
+    this.thawIfFrozen();
     for (let attempt = 0; ; attempt++) {
+      this.cgroupKill();
       for (const pid of this.pids()) signalPid(pid, 'SIGKILL');
       const left = this.dirs().filter((dir) => !removeDir(dir));
       if (left.length === 0) return;
