@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 const entries = [
   { in: 'helper/cli/main.ts', out: 'berth', executable: true },
   { in: 'helper/init/main.ts', out: 'init.js' },
+  { in: 'helper/init/exec-main.ts', out: 'exec.js' },
   { in: 'helper/daemon/main.ts', out: 'berthd.js' },
   { in: 'extension/main.ts', out: 'extension.js', external: ['vscode'] },
   { in: 'extension/server/main.ts', out: 'server.js' },
@@ -26,9 +27,9 @@ const builds = entries
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    sourcemap: 'linked',
     // Prefer ESM entry points: jsonc-parser's UMD `main` hides its requires from the bundler.
     mainFields: ['module', 'main'],
+    sourcemap: 'linked',
     legalComments: 'none',
     external: ['koffi', ...(e.external ?? [])],
     banner: e.executable ? { js: '#!/usr/bin/env node' } : undefined,

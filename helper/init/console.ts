@@ -3,12 +3,12 @@
 // sent to the console socket (runc's protocol) and closed here.
 import { closeSync, openSync } from 'node:fs';
 import * as C from '../linux/constants';
-import { dup2, setsid } from '../linux/exec';
 import { fdPath, touchInRoot } from '../linux/inroot';
 import { mount } from '../linux/mount';
-import { openPty, sendFd, setControllingTerminal, setWinsize } from '../linux/pty';
+import { openPty, setWinsize } from '../linux/pty';
 import type { Spec } from '../spec/types';
 import { at } from './errors';
+import { becomeTerminal } from './exec-console';
 
 export function setupConsole(spec: Spec, socketFd: number): void {
   at('/process/terminal', () => {
@@ -23,12 +23,6 @@ export function setupConsole(spec: Spec, socketFd: number): void {
       closeSync(dst);
       closeSync(root);
     }
-    sendFd(socketFd, pty.master, pty.name);
-    closeSync(pty.master);
-    closeSync(socketFd);
-    setsid();
-    setControllingTerminal(pty.slave);
-    for (const fd of [0, 1, 2]) dup2(pty.slave, fd);
-    closeSync(pty.slave);
+    becomeTerminal(pty, socketFd);
   });
 }

@@ -8,7 +8,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import * as C from '../linux/constants';
 import { sethostname, setdomainname } from '../linux/exec';
 import { setDumpable } from '../linux/identity';
-import { connectSeccompListener, loadSeccomp, seccompNeedsListener } from '../linux/seccomp';
+import { prepareSeccomp, type PreparedSeccomp } from '../linux/seccomp';
 import { runHooksSync } from '../runtime/hooks';
 import { SYNC_FD_ENV, type InitConfig, type ParentMessage } from '../runtime/sync';
 import type { State } from '../spec/types';
@@ -19,7 +19,7 @@ import { enterNamespaces } from './namespaces';
 import { applyLimits, execProcess, resolveExecutable } from './process';
 import { checkProcMounted, enterRootfs, finishRootfs, prepareRootfs } from './rootfs';
 
-function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; seccompSocket?: number } {
+function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; seccomp?: PreparedSeccomp } {
   const cfg = ch.receive<InitConfig>();
   const { spec } = cfg;
   // Nothing in the container may open /proc/<init>/exe to overwrite node (CVE-2019-5736).
@@ -45,8 +45,8 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   }
   // In the container's namespaces, before pivot_root (the hook's path is still the host's).
   at('/hooks/createContainer', () => runHooksSync('createContainer', spec.hooks?.createContainer, hookState(cfg, 'creating'), { cwd: cfg.bundle }));
-  // An agent's socket must be reached while the host's filesystem is still visible.
-  const seccompSocket = spec.linux?.seccomp && seccompNeedsListener(spec.linux.seccomp) ? at('/linux/seccomp/listenerPath', () => connectSeccompListener(spec.linux!.seccomp!.listenerPath!)) : undefined;
+  // Built (libseccomp loaded, an agent's socket connected) while the host's filesystem is still visible; loaded last.
+  const seccomp = at('/linux/seccomp', () => prepareSeccomp(spec.linux?.seccomp, { state: hookState(cfg, 'creating'), pid: cfg.pid }));
   // Opened before pivot_root while the state directory is still reachable.
   const fifo = openSync(cfg.fifo, C.O_PATH | C.O_CLOEXEC);
   enterRootfs(cfg.rootfs, cfg.noPivot);
@@ -58,7 +58,7 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   applyLimits(spec.process!);
   checkProcMounted();
   const exe = resolveExecutable(spec.process!);
-  return { cfg, fifo, exe, seccompSocket };
+  return { cfg, fifo, exe, seccomp };
 }
 
 /** The runtime.md state given to hooks run from the init stage. */
@@ -93,7 +93,7 @@ function main(): void {
     execProcess(cfg.spec.process!, {
       path: built.exe,
       preserveFds: cfg.preserveFds,
-      seccomp: () => loadSeccomp(cfg.spec.linux?.seccomp, { listenerSocket: built.seccompSocket, state: hookState(cfg, 'creating'), pid: cfg.pid }),
+      seccomp: built.seccomp && (() => built.seccomp!.load()),
     });
   } catch (e) {
     const pointer = e instanceof InitError && e.pointer ? `${e.pointer}: ` : '';

@@ -10,6 +10,7 @@ import * as C from '../linux/constants';
 import { setnsFd, setnsPath, unshare } from '../linux/ns';
 import type { Namespace } from '../spec/types';
 import { SYNC_FD_ENV } from './sync';
+import type { Trampoline } from './userns';
 
 /** dist/init.js beside the running bundle (dist/berth, dist/berthd.js), or the repo's dist/ when run from source. */
 export function initScript(): string {
@@ -25,7 +26,14 @@ export interface SpawnedInit {
   consoleFd?: number;
 }
 
-export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, number], preserveFds: number, consoleSock?: number): SpawnedInit {
+export interface SpawnExtras {
+  /** The stage to run instead of dist/init.js (the exec stage, helper/runtime/exec-spawn.ts). */
+  script?: string;
+  /** A single-threaded step before node, for user and time namespaces (helper/runtime/userns.ts). */
+  trampoline?: Trampoline;
+}
+
+export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, number], preserveFds: number, consoleSock?: number, extras: SpawnExtras = {}): SpawnedInit {
   const slots: StdioOptions = [...stdio];
   for (let i = 0; i < preserveFds; i++) slots.push(3 + i);
   const syncFd = slots.length;
@@ -36,13 +44,16 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
     slots.push(consoleSock);
   }
   let restore: number | undefined;
-  if (pidNs) {
+  // A trampoline that makes the pid namespace does so after the user namespace, which then owns it.
+  if (pidNs && !extras.trampoline?.makesPidNs) {
     restore = openSync('/proc/self/ns/pid', C.O_RDONLY | C.O_CLOEXEC);
     if (pidNs.path) setnsPath(pidNs.path, 'pid');
     else unshare(C.CLONE_NEWPID);
   }
   try {
-    const child = spawn(process.execPath, [initScript()], {
+    const script = extras.script ?? initScript();
+    const tr = extras.trampoline;
+    const child = spawn(tr ? tr.command : process.execPath, tr ? [...tr.args, process.execPath, script] : [script], {
       stdio: slots,
       env: { [SYNC_FD_ENV]: String(syncFd) },
       // The init must not die with a Ctrl-C aimed at `berth create`'s terminal job.

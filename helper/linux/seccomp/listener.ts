@@ -51,6 +51,11 @@ function errnoName(): string {
   return getSystemErrorName(-c().koffi.errno());
 }
 
+/** Loads libc for the hand-off now (before the stage leaves the host's filesystem). */
+export function prepareListener(): void {
+  c();
+}
+
 /** Connects to the agent's socket; returns the socket fd (close-on-exec). */
 export function connectListener(path: string, pointer = '/linux/seccomp/listenerPath'): number {
   const l = c();

@@ -1,0 +1,104 @@
+// The parent side of `exec`: run one more process in a created or running
+// container. It joins every namespace of the container's init and its
+// cgroups, with its own process settings (exec-process.ts builds them from
+// runc's flags). The work inside the container is done by the exec stage
+// (helper/init/exec-main.ts), driven through exec-sync.ts's protocol. The
+// returned promise settles once the process runs (execve succeeded) or the
+// stage failed; the process stays a child of the caller, which may wait for
+// it (`exited`) or leave it (--detach).
+import type { Socket } from 'node:net';
+import { closeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { NS_PROC_NAME } from '../linux/ns';
+import { connectUnix } from '../linux/pty';
+import type { Process, Spec, State } from '../spec/types';
+import type { RuntimeContext } from './api';
+import { SyncChannel } from './channel';
+import { RuntimeError } from './errors';
+import { initCgroupProcs } from './exec-cgroup';
+import { spawnExecStage } from './exec-spawn';
+import type { ExecConfig, ExecMessage } from './exec-sync';
+import { statusOf, toState } from './status';
+import { atomicWrite, Store } from './store';
+
+export interface ExecOptions {
+  id: string;
+  process: Process;
+  pidFile?: string;
+  /** runc's --console-socket: receives the pty master when process.terminal is true. */
+  consoleSocket?: string;
+  /** An already connected socket that receives the pty master (the CLI's own console, berthd). */
+  consoleFd?: number;
+  preserveFds?: number;
+  stdio?: [number, number, number];
+}
+
+export interface Executed {
+  /** Host pid of the process. */
+  pid: number;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Namespaces a Node stage cannot join (setns needs a single-threaded caller for these). */
+const SINGLE_THREADED = new Set(['user', 'time']);
+
+export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Executed> {
+  const store = new Store(ctx.root);
+  const st = store.read(opts.id);
+  const status = statusOf(store, opts.id, st);
+  if (!st || (status !== 'running' && status !== 'created')) throw new RuntimeError(`cannot exec in container \`${opts.id}\`: it is ${status}`, 'invalid-state');
+  const spec: Spec = store.readConfig(opts.id);
+  const p = opts.process;
+  if (p.terminal && opts.consoleSocket === undefined && opts.consoleFd === undefined) throw new RuntimeError('--tty needs --console-socket when the process detaches', 'bad-argument', '/process/terminal');
+  if (!p.terminal && opts.consoleSocket !== undefined) throw new RuntimeError('--console-socket given without --tty', 'bad-argument', '/process/terminal');
+
+  const kinds = (spec.linux?.namespaces ?? []).map((n) => n.type);
+  const blocked = kinds.filter((k) => SINGLE_THREADED.has(k));
+  // SEAM(userns): join user and time namespaces through the single-threaded trampoline.
+  if (blocked.length) throw new RuntimeError(`exec into a container with a ${blocked.join(' and ')} namespace is not supported yet`, 'runtime', '/linux/namespaces');
+  const nsPath = (type: keyof typeof NS_PROC_NAME) => `/proc/${st.pid}/ns/${NS_PROC_NAME[type]}`;
+  const state: State = toState(opts.id, status, st);
+  const cfg: ExecConfig = {
+    process: p,
+    namespaces: kinds.filter((k) => k !== 'pid').map((type) => ({ type, path: nsPath(type) })),
+    cgroupProcs: initCgroupProcs(st.pid),
+    seccomp: spec.linux?.seccomp,
+    state,
+    pid: 0,
+    preserveFds: opts.preserveFds ?? 0,
+  };
+
+  let consoleSock: number | undefined;
+  try {
+    if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
+    const spawned = spawnExecStage(kinds.includes('pid') ? nsPath('pid') : undefined, opts.stdio ?? [0, 1, 2], cfg.preserveFds, consoleSock ?? opts.consoleFd);
+    const child = spawned.child;
+    cfg.consoleSocketFd = spawned.consoleFd;
+    cfg.pid = child.pid ?? 0;
+    const exited: Executed['exited'] = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+    let exitInfo = '';
+    void exited.then((x) => (exitInfo = x.signal ? `killed by ${x.signal}` : `exit status ${x.code}`));
+    child.once('error', () => undefined); // reported through the channel's end
+    const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `exec stage ended early${exitInfo ? ` (${exitInfo})` : ''}`);
+    try {
+      ch.send(cfg);
+      const m = (await ch.next()) as ExecMessage;
+      if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
+      if (m.type !== 'exec') throw new RuntimeError(`exec stage sent an unexpected message \`${JSON.stringify(m)}\``);
+      // Now the socket either closes (close-on-exec: execve succeeded) or carries execve's error.
+      const after = (await ch.next().then((x) => x, () => undefined)) as ExecMessage | undefined;
+      if (after?.type === 'error') throw new RuntimeError(after.message, 'runtime', after.pointer);
+    } catch (e) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      throw e;
+    } finally {
+      ch.close();
+    }
+    const pid = child.pid!;
+    if (opts.pidFile) atomicWrite(resolve(opts.pidFile), String(pid));
+    return { pid, exited };
+  } finally {
+    if (consoleSock !== undefined) closeSync(consoleSock);
+  }
+}
