@@ -58,6 +58,7 @@ test(
     cg.update({ memory: { limit: 128 << 20, swap: 256 << 20 } });
     assert.equal(read(d, 'memory.limit_in_bytes'), String(128 << 20));
     assert.equal(read(d, 'memory.memsw.limit_in_bytes'), String(256 << 20));
+    assert.throws(() => cg.update({ memory: { limit: 512 << 20 } }), /\/linux\/resources\/memory\/limit: limit 536870912 is above the current memory\+swap limit 268435456; set swap as well/);
   }),
 );
 

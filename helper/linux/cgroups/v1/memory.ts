@@ -68,7 +68,13 @@ function setLimitAndSwap(dir: string, limit: number | undefined, swap: number | 
   }
   const lim = (v: number) => (v === UNLIMITED ? -1 : v);
   if (swap === undefined) {
-    if (limit !== undefined) writeKnob(dir, 'memory.limit_in_bytes', lim(limit), ptr('memory', 'limit'));
+    if (limit === undefined) return;
+    const memsw = hasSwap ? readNumber(dir, 'memory.memsw.limit_in_bytes') : undefined;
+    // The kernel's EINVAL would not say why: the memory limit may never exceed memory+swap.
+    if (memsw !== undefined && (limit === UNLIMITED ? memsw < Number.MAX_SAFE_INTEGER : limit > memsw)) {
+      throw new CgroupError(`limit ${limit} is above the current memory+swap limit ${memsw}; set swap as well`, ptr('memory', 'limit'));
+    }
+    writeKnob(dir, 'memory.limit_in_bytes', lim(limit), ptr('memory', 'limit'));
     return;
   }
   // Raising: memsw first; lowering: limit first. Unlimited counts as the largest.
