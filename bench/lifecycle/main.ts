@@ -4,7 +4,7 @@
 // p95s in milliseconds, and berth's ratio to runc and crun.
 //   npm run bench:lifecycle [-- --iterations 20 --parallel-rounds 3]
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBundle } from '../../test/fixtures/bundle';
 import { call, cycle, forceDeleteAll, parallelCycles, runToExit, type Ctx } from './measure';
@@ -67,6 +67,16 @@ async function main(): Promise<void> {
     ctxs.set(r.name, { root: join(root, r.name), bundle: bundle.dir, log: join(root, `${r.name}.stderr.log`) });
   }
   const ctx = (r: BenchRuntime) => ctxs.get(r.name)!;
+  // A failed operation is counted and reported, not timed; the run goes on.
+  const failures = new Map<string, string[]>(found.map((r) => [r.name, []]));
+  const sample = async <T>(r: BenchRuntime, op: () => Promise<T>, record: (v: T) => void) => {
+    try {
+      record(await op());
+    } catch (e) {
+      failures.get(r.name)!.push((e as Error).message);
+      forceDeleteAll(r, ctx(r));
+    }
+  };
   const samples = new Map<string, Record<Op, number[]>>();
   for (const r of found) samples.set(r.name, Object.fromEntries(OPS.map((o) => [o, []])) as unknown as Record<Op, number[]>);
   try {
@@ -75,16 +85,19 @@ async function main(): Promise<void> {
     for (let i = 0; i < iterations; i++) {
       for (const r of rotate(found, i)) {
         const s = samples.get(r.name)!;
-        s['run /bin/true to exit'].push(await runToExit(r, ctx(r), `run-${r.name}-${i}`));
-        const c = await cycle(r, ctx(r), `cyc-${r.name}-${i}`);
-        s.create.push(c.create);
-        s.start.push(c.start);
-        s.delete.push(c.delete);
-        s['create→start→exit→delete'].push(c.cycle);
+        await sample(r, () => runToExit(r, ctx(r), `run-${r.name}-${i}`), (ms) => s['run /bin/true to exit'].push(ms));
+        await sample(r, () => cycle(r, ctx(r), `cyc-${r.name}-${i}`), (c) => {
+          s.create.push(c.create);
+          s.start.push(c.start);
+          s.delete.push(c.delete);
+          s['create→start→exit→delete'].push(c.cycle);
+        });
       }
     }
     for (let i = 0; i < rounds; i++) {
-      for (const r of rotate(found, i)) samples.get(r.name)!['20 parallel cycles (wall)'].push(await parallelCycles(r, ctx(r), `par-${r.name}-${i}`, 20));
+      for (const r of rotate(found, i)) {
+        await sample(r, () => parallelCycles(r, ctx(r), `par-${r.name}-${i}`, 20), (ms) => samples.get(r.name)!['20 parallel cycles (wall)'].push(ms));
+      }
     }
   } finally {
     // Anything a failed call left: force-delete through each runtime, then the files.
@@ -93,6 +106,8 @@ async function main(): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
   console.log(table(found, samples, iterations, rounds));
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores (other work on the machine skews every column alike)`);
+  for (const [name, f] of failures) if (f.length) console.log(`failures: ${name} ${f.length}, first: ${f[0]}`);
   for (const r of found) {
     if (!r.note) continue;
     // What the shim alone costs: the same shim exec'ing /bin/true, against /bin/true.

@@ -83,8 +83,12 @@ export function runToExit(rt: BenchRuntime, ctx: Ctx, id: string): Promise<numbe
 /** `n` full cycles at once; resolves with the wall time until the last one finished. */
 export async function parallelCycles(rt: BenchRuntime, ctx: Ctx, idPrefix: string, n: number): Promise<number> {
   const t0 = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: n }, (_, i) => cycle(rt, ctx, `${idPrefix}-${i}`)));
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+  // allSettled: a failed cycle must not leave the others running unobserved
+  const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => cycle(rt, ctx, `${idPrefix}-${i}`)));
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) throw new Error(`${failed.length} of ${n} parallel cycles failed, first: ${(failed[0] as PromiseRejectedResult).reason.message}`);
+  return ms;
 }
 
 /** Force-deletes whatever containers a failed run left in this runtime's --root. */
