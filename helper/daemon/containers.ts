@@ -3,6 +3,8 @@
 // statuses, consoles, capped output logs, events — and the journal that
 // lets a restarted berthd finish or undo whatever a kill -9 interrupted.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cgroupPaths, openCgroup } from '../linux/cgroups';
 import { ErrorCode } from '../protocol/errors';
 import type { ContainerInfo, CreateParams, ExitStatus } from '../protocol/types';
 import type { Runtime, RuntimeContext } from '../runtime/api';
@@ -11,9 +13,10 @@ import type { EventBus } from './bus';
 import { checkBundle } from './bundle';
 import { Console, ConsoleReceiver } from './console';
 import { DaemonError, notFound } from './errors';
-import { keeperAlive, reclaim, spawnKeeper, startTime, stopKeeper } from './keeper';
+import { alive, keeperAlive, reclaim, spawnKeeper, startTime, stopKeeper } from './keeper';
 import type { Logger } from './log';
 import { capLog, closeStdio, openStdio } from './logs';
+import { holdersOf, killAll } from './orphans';
 import { type ContainerRecord, Records } from './records';
 
 export interface Peer {
@@ -99,7 +102,7 @@ export class Containers {
     if (peer.strict) throw new DaemonError(ErrorCode.Forbidden, 'strict mode: creating containers for non-root peers is not supported yet by this berthd');
     if (this.live.has(p.id) || existsSync(`${this.ctx.root}/${p.id}`)) throw new DaemonError(ErrorCode.Exists, `container ${p.id}: already exists`, { pointer: '/id' });
     const terminal = spec.process?.terminal === true;
-    const record: ContainerRecord = { id: p.id, created: new Date().toISOString(), terminal, intent: 'create' };
+    const record: ContainerRecord = { id: p.id, created: new Date().toISOString(), terminal, intent: 'create', defaultCgroup: !spec.linux?.cgroupsPath };
     this.records.save(record);
     const l: Live = { record, watched: false };
     this.live.set(p.id, l);
@@ -138,10 +141,21 @@ export class Containers {
 
   private async undoCreate(id: string): Promise<void> {
     const l = this.live.get(id);
+    // An init that never got its state.json is invisible to delete: kill it by the fifo it waits on.
+    await killAll(holdersOf(join(this.ctx.root, id, 'exec.fifo')));
     try {
       await this.runtime.delete(this.ctx, id, true);
     } catch {
       /* never got far enough to exist */
+    }
+    // The runtime records the cgroup only after making it; a kill in between
+    // leaves one delete cannot see. Only an id-named cgroup is surely ours.
+    if (l?.record.defaultCgroup) {
+      try {
+        openCgroup(cgroupPaths(undefined, id)).destroy();
+      } catch (e) {
+        this.log('warn', 'could not remove the cgroup of a half-created container', { id, error: (e as Error).message });
+      }
     }
     l?.console?.close();
     if (l?.record.keeper) stopKeeper(l.record.keeper);
@@ -227,7 +241,7 @@ export class Containers {
     for (const [id, l] of this.live) {
       const r = l.record;
       if (r.intent) continue;
-      if (!l.watched && !r.exitStatus && r.pid && startTime(r.pid) !== r.pidStart) {
+      if (!l.watched && !r.exitStatus && r.pid && !alive(r.pid, r.pidStart)) {
         // Not our child any more: the exit happened, its status is lost.
         this.exited(id, { code: null, signal: null, at: new Date().toISOString() });
       }

@@ -32,8 +32,19 @@ export function spawnKeeper(fd: number): KeeperRef {
   return { pid, startTime: startTime(pid) ?? '' };
 }
 
+/** True while pid is the process that started at start and is not a zombie. */
+export function alive(pid: number, start: string | undefined): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return f[0] !== 'Z' && f[0] !== 'X' && f[19] === start;
+  } catch {
+    return false;
+  }
+}
+
 export function keeperAlive(k: KeeperRef): boolean {
-  return startTime(k.pid) === k.startTime;
+  return alive(k.pid, k.startTime);
 }
 
 /** A fresh fd for the keeper's master, or undefined when the keeper is gone. */

@@ -23,6 +23,8 @@ export interface ContainerRecord {
   pid?: number;
   pidStart?: string;
   keeper?: KeeperRef;
+  /** config.json left linux.cgroupsPath unset: the cgroup is named for the id and is this container's alone. */
+  defaultCgroup?: boolean;
   exitStatus?: ExitStatus;
 }
 

@@ -5,10 +5,11 @@
 import type { Method } from './methods';
 
 /**
- * runc's container id rule: letters, digits, `_ + - .`; never `.` or `..`
- * (so never a path component that escapes the root), never `/` or NUL.
+ * runc's container id rule: letters, digits, `_ + - .`, never `/` or NUL.
+ * Berth also refuses a leading `.` (so never `.` or `..`, and never the
+ * hidden entries the runtime keeps in its root, such as `.locks`).
  */
-export const CONTAINER_ID_PATTERN = '^(?!\\.{1,2}$)[A-Za-z0-9_+.-]{1,200}$';
+export const CONTAINER_ID_PATTERN = '^[A-Za-z0-9_+-][A-Za-z0-9_+.-]{0,199}$';
 
 type Schema = Record<string, unknown>;
 

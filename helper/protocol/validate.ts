@@ -30,7 +30,7 @@ function describe(e: ErrorObject): ParamsProblem {
     return { pointer: `${e.instancePath}/${missing}`, message: `params${e.instancePath}/${missing}: required` };
   }
   if (e.keyword === 'pattern' && /\/id$|\/ids\/\d+$/.test(e.instancePath)) {
-    return { pointer, message: `params${pointer}: not a valid container id (letters, digits, _ + - . only, not . or ..)` };
+    return { pointer, message: `params${pointer}: not a valid container id (letters, digits, _ + - . only, not starting with .)` };
   }
   return { pointer, message: `params${pointer === '/' ? '' : pointer}: ${e.message ?? 'invalid'}` };
 }

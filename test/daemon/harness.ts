@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BerthClient } from '../../helper/protocol/client';
+import { holdersOf, killAll } from '../../helper/daemon/orphans';
 import { runtime } from '../../helper/runtime/runtime';
 
 export const BERTHD = resolve(__dirname, '../../dist/berthd.js');
@@ -50,7 +51,10 @@ export async function startBerthd(dir: string = makeDir(), extra: string[] = [])
   const deadline = Date.now() + 5000;
   while (!existsSync(socket)) {
     if (child.exitCode !== null) throw new Error(`berthd exited with ${child.exitCode}: ${err}`);
-    if (Date.now() > deadline) throw new Error(`berthd did not listen within 5 s: ${err}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`berthd did not listen within 5 s: ${err}`);
+    }
     await new Promise((r) => setTimeout(r, 5));
   }
   const b: Berthd = {
@@ -74,7 +78,10 @@ export async function startBerthd(dir: string = makeDir(), extra: string[] = [])
 export async function cleanupDir(dir: string): Promise<void> {
   const root = join(dir, 'root');
   if (existsSync(root)) {
-    for (const s of await runtime.list({ root }).catch(() => [])) await runtime.delete({ root }, s.id, true).catch(() => undefined);
+    for (const s of await runtime.list({ root }).catch(() => [])) {
+      await killAll(holdersOf(join(root, s.id, 'exec.fifo')));
+      await runtime.delete({ root }, s.id, true).catch(() => undefined);
+    }
     const records = join(root, 'berthd@', 'containers');
     if (existsSync(records)) {
       for (const id of readdirSync(records)) {
