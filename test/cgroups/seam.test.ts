@@ -148,3 +148,17 @@ test('a systemd slice:prefix:name cgroupsPath becomes a cgroupfs path (no system
     cleanup(cg);
   }
 });
+
+test('a cgroupsPath that already holds processes is refused, and its processes are left alone', () => {
+  const name = testName('busy');
+  const sleeper = spawn('sleep', ['60']);
+  let first: CgroupHandle | undefined;
+  try {
+    first = createCgroup(specWith(`/${name}`), 'busy');
+    first.addProcess(sleeper.pid!);
+    assert.throws(() => createCgroup(specWith(`/${name}`), 'busy2'), new RegExp(`^CgroupError: /linux/cgroupsPath: cgroup /${name} already holds processes \\(${sleeper.pid}\\); a container needs a cgroup of its own$`, 'm'));
+    assert.deepEqual(first.pids(), [sleeper.pid], 'the refused create removed nothing');
+  } finally {
+    cleanup(first, sleeper);
+  }
+});

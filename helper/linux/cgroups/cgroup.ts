@@ -55,6 +55,9 @@ export class Cgroup implements CgroupHandle {
         }
         made.push(...missing);
       }
+      // destroy() kills whatever is in the cgroup, so it must be the container's alone.
+      const foreign = this.pids();
+      if (foreign.length) throw new CgroupError(`cgroup ${this.paths.path} already holds processes (${foreign.slice(0, 5).join(' ')}${foreign.length > 5 ? ' …' : ''}); a container needs a cgroup of its own`, '/linux/cgroupsPath');
       if (this.paths.unified) enableControllers(this.paths.unified, this.paths.mode === 'v2' ? undefined : this.hybridFallbacks(resources ?? {}));
       for (const { ctrl, dir } of this.plan()) ctrl.init?.(dir);
       if (resources) this.check(resources);
