@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupPaths, openCgroup } from '../linux/cgroups';
 import { ErrorCode } from '../protocol/errors';
-import type { ContainerInfo, CreateParams, ExitStatus } from '../protocol/types';
-import type { Runtime, RuntimeContext } from '../runtime/api';
-import type { State } from '../spec/types';
+import type { ContainerInfo, CreateParams, ExitStatus, StatsResult } from '../protocol/types';
+import type { RuntimeContext } from '../runtime/api';
+import type { DaemonRuntime } from './runtime';
+import type { Process, Resources, State } from '../spec/types';
 import type { EventBus } from './bus';
 import { checkBundle } from './bundle';
 import { Console, ConsoleReceiver } from './console';
@@ -41,7 +42,7 @@ export class Containers {
   private timer: NodeJS.Timeout;
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly runtime: DaemonRuntime,
     private readonly ctx: RuntimeContext,
     readonly records: Records,
     private readonly bus: EventBus,
@@ -202,6 +203,53 @@ export class Containers {
     if (l?.record.keeper) stopKeeper(l.record.keeper);
     this.live.delete(id);
     this.records.remove(id);
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.runtimeState(id);
+    await this.runtime.pause(this.ctx, id);
+    this.bus.publish('paused', id);
+  }
+
+  async resume(id: string): Promise<void> {
+    await this.runtimeState(id);
+    await this.runtime.resume(this.ctx, id);
+    this.bus.publish('resumed', id);
+  }
+
+  async update(id: string, resources: Resources): Promise<void> {
+    await this.runtimeState(id);
+    await this.runtime.update(this.ctx, id, resources);
+  }
+
+  async ps(id: string): Promise<number[]> {
+    await this.runtimeState(id);
+    return this.runtime.stats(this.ctx, id).pids;
+  }
+
+  async stats(id: string): Promise<StatsResult> {
+    await this.runtimeState(id);
+    const s = this.runtime.stats(this.ctx, id);
+    const out: StatsResult = {};
+    if (s.stats.cpu) out.cpu = { usageNanos: s.stats.cpu.usage.total };
+    const mem = s.stats.memory?.usage;
+    if (mem) out.memory = { usageBytes: mem.usage, limitBytes: mem.limit, maxUsageBytes: mem.max, oomKills: s.oomKills };
+    if (s.stats.pids) out.pids = { current: s.stats.pids.current, limit: s.stats.pids.limit };
+    return out;
+  }
+
+  /** Runs a process in the container; its output goes to the container's log (tty exec is not served yet). */
+  async exec(id: string, proc: Process): Promise<number> {
+    await this.runtimeState(id);
+    if (proc.terminal) throw new DaemonError(ErrorCode.NotSupported, 'exec: process.terminal is not supported yet by this berthd', { pointer: '/process/terminal' });
+    const stdio = openStdio(this.records.logPath(id));
+    try {
+      const e = await this.runtime.exec(this.ctx, { id, process: proc, stdio });
+      e.exited.catch(() => undefined);
+      return e.pid;
+    } finally {
+      closeStdio(stdio);
+    }
   }
 
   /** After a restart: finish or undo journalled work, re-adopt the rest. */

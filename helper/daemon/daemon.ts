@@ -7,7 +7,6 @@ import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { ErrorCode } from '../protocol/errors';
 import { peerCred } from '../linux/peercred';
-import type { Runtime } from '../runtime/api';
 import { AuditLog } from './audit';
 import { EventBus } from './bus';
 import { Connection, type Shared } from './connection';
@@ -19,6 +18,7 @@ import type { Logger } from './log';
 import type { DaemonOptions } from './options';
 import { KeyedQueue } from './queue';
 import { DATA_DIR_NAME, Records } from './records';
+import type { DaemonRuntime } from './runtime';
 import { becomeSubreaper } from './sys';
 
 export const VERSION = '0.1.0';
@@ -31,7 +31,7 @@ export class Daemon {
   private shared!: Shared;
   private gid?: number;
 
-  constructor(private readonly opts: DaemonOptions, private readonly log: Logger, private readonly runtime: Runtime) {}
+  constructor(private readonly opts: DaemonOptions, private readonly log: Logger, private readonly runtime: DaemonRuntime) {}
 
   async start(): Promise<void> {
     const t0 = performance.now();

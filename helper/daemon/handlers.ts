@@ -110,12 +110,22 @@ export const handlers: HandlerTable = {
     const s = c.openSession(p.id, 'log', () => clearInterval(timer));
     return { data, session: s.session };
   },
-  exec: unsupported('exec'),
-  ps: unsupported('ps'),
-  pause: unsupported('pause'),
-  resume: unsupported('resume'),
-  update: unsupported('update'),
-  stats: unsupported('stats'),
+  exec: async (c, p) => ({ pid: await c.containers.exec(p.id, p.process) }),
+  ps: async (c, p) => ({ pids: await c.containers.ps(p.id) }),
+  pause: async (c, p) => {
+    await c.containers.pause(p.id);
+    return empty;
+  },
+  resume: async (c, p) => {
+    await c.containers.resume(p.id);
+    return empty;
+  },
+  update: async (c, p) => {
+    await c.containers.update(p.id, p.resources);
+    return empty;
+  },
+  stats: (c, p) => c.containers.stats(p.id),
+  // The features document lives in the CLI verb today; it belongs beside the runtime so both can serve it.
   features: unsupported('features'),
 };
 
@@ -132,7 +142,7 @@ export function implemented(): string[] {
   return Methods.filter((m) => handlers[m] && !STUBS.has(m));
 }
 
-const STUBS = new Set<Method>(['exec', 'ps', 'pause', 'resume', 'update', 'stats', 'features']);
+const STUBS = new Set<Method>(['features']);
 
 export function newSessionId(): string {
   return randomUUID().replace(/-/g, '');

@@ -114,3 +114,35 @@ test('SIGTERM stops berthd but not its containers; the next berthd lists them', 
     c.close();
   }
 });
+
+test('pause, resume, ps, stats, update and exec through the socket', async () => {
+  const c = await b.connect();
+  try {
+    const events: ContainerEvent[] = [];
+    c.onEvent((e) => events.push(e));
+    await c.request('subscribe', { ids: ['ops'] });
+    const x = bundle(['sleep', '30']);
+    const { pid } = await c.request('run', { id: 'ops', bundle: x.dir });
+    assert.deepEqual((await c.request('ps', { id: 'ops' })).pids, [pid]);
+    const stats = await c.request('stats', { id: 'ops' });
+    assert.ok((stats.pids?.current ?? 0) >= 1, 'pids counted in the cgroup');
+    await c.request('pause', { id: 'ops' });
+    assert.equal((await c.request('state', { id: 'ops' })).status, 'paused');
+    await c.request('resume', { id: 'ops' });
+    assert.equal((await c.request('state', { id: 'ops' })).status, 'running');
+    await c.request('update', { id: 'ops', resources: { pids: { limit: 50 } } });
+    assert.equal((await c.request('stats', { id: 'ops' })).pids?.limit, 50);
+    const { pid: execPid } = await c.request('exec', { id: 'ops', process: { args: ['sh', '-c', 'echo from-exec'], cwd: '/', user: { uid: 0, gid: 0 } } });
+    assert.ok(execPid > 0);
+    const deadline = Date.now() + 5000;
+    while (!Buffer.from((await c.request('logs', { id: 'ops' })).data, 'base64').toString().includes('from-exec')) {
+      assert.ok(Date.now() < deadline, 'exec output reaches the container log');
+      await sleep(20);
+    }
+    await c.request('delete', { id: 'ops', force: true });
+    await sleep(50);
+    assert.deepEqual(events.map((e) => e.type).filter((t) => t !== 'exited'), ['created', 'started', 'paused', 'resumed', 'deleted']);
+  } finally {
+    c.close();
+  }
+});
