@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCgroup, openCgroup, CgroupError, type CgroupHandle, type CgroupStats, type SavedCgroup } from '../linux/cgroups';
+import type { StatsResult } from '../protocol/types';
 import type { Resources, Spec } from '../spec/types';
 import type { RuntimeContext } from './api';
 import { RuntimeError } from './errors';
@@ -185,4 +186,19 @@ export function containerStats(ctx: RuntimeContext, id: string): ContainerStats 
   } catch (e) {
     throw asRuntime(e);
   }
+}
+
+/** berthd's `stats` result (protocol/types.ts StatsResult) from the container's cgroup. */
+export function statsResult(ctx: RuntimeContext, id: string): StatsResult {
+  const { stats: s, oomKills } = containerStats(ctx, id);
+  const out: StatsResult = {};
+  if (s.cpu) out.cpu = { usageNanos: s.cpu.usage.total };
+  if (s.memory) {
+    const u = s.memory.usage;
+    // "unlimited" is a huge sentinel on v1 and -1 (max) on v2: leave the limit out then.
+    const limited = u.limit > 0 && u.limit < 2 ** 62;
+    out.memory = { usageBytes: u.usage, ...(limited ? { limitBytes: u.limit } : {}), ...(u.max !== undefined ? { maxUsageBytes: u.max } : {}), oomKills };
+  }
+  if (s.pids) out.pids = { current: s.pids.current, ...(s.pids.limit > 0 ? { limit: s.pids.limit } : {}) };
+  return out;
 }

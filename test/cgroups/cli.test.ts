@@ -9,6 +9,7 @@ import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { ensureBuilt, Runner, until } from '../runtime/harness';
 import { cgroupPaths, hostLayout, openCgroup, type SavedCgroup } from '../../helper/linux/cgroups/index';
 import type { Resources } from '../../helper/spec/types';
+import { statsResult } from '../../helper/runtime/cgroups';
 import { testName } from './helpers';
 
 const layout = hostLayout();
@@ -116,6 +117,12 @@ describe('berth cgroup verbs', () => {
     assert.equal(e.data.pids.limit, 20);
     assert.ok(e.data.pids.current >= 2, 'sh and sleep');
     assert.ok(e.data.cpu.usage.total > 0);
+    // the same numbers in berthd's stats shape
+    const d = statsResult({ root: r.root }, id);
+    assert.equal(d.memory?.limitBytes, 100 << 20);
+    assert.equal(d.memory?.oomKills, 0);
+    assert.deepEqual(d.pids, { current: e.data.pids.current, limit: 20 });
+    assert.ok((d.cpu?.usageNanos ?? 0) > 0);
 
     const js = r.run(['ps', '--format', 'json', id]);
     assert.equal(js.status, 0, js.stderr);
