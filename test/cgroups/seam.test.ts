@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cgroupPaths, createCgroup, hostLayout, openCgroup, type CgroupHandle } from '../../helper/linux/cgroups/index';
+import type { Layout } from '../../helper/linux/cgroups/layout';
 import { cleanup, gatedShell, read, specWith, testName } from './helpers';
 
 const layout = hostLayout();
@@ -160,5 +161,29 @@ test('a cgroupsPath that already holds processes is refused, and its processes a
     assert.deepEqual(first.pids(), [sleeper.pid], 'the refused create removed nothing');
   } finally {
     cleanup(first, sleeper);
+  }
+});
+
+test(`the cgroup2 backend on the real kernel: cgroup.freeze, cgroup.kill, rmdir (on ${layout.unified?.mountpoint ?? 'no cgroup2 mount'})`, { skip: !layout.unified && 'this host mounts no cgroup2 hierarchy' }, async () => {
+  const v2: Layout = { mode: 'v2', v1: new Map(), unified: layout.unified };
+  const counter = gatedShell('i=0; while true; do i=$((i+1)); done');
+  let cg: CgroupHandle | undefined;
+  try {
+    cg = createCgroup(specWith(`/${testName('v2real')}`), 'v2real', { layout: v2 });
+    cg.addProcess(counter.pid!);
+    counter.stdin.write('go\n');
+    cg.freeze();
+    assert.equal(cg.isFrozen(), true);
+    assert.match(read(cg.paths.unified!, 'cgroup.events'), /^frozen 1$/m);
+    const t1 = cpuTicks(counter.pid!);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(cpuTicks(counter.pid!), t1, 'frozen by cgroup.freeze');
+    cg.thaw();
+    assert.equal(cg.isFrozen(), false);
+    const exit = new Promise((r) => counter.on('exit', (_c, sig) => r(sig)));
+    cg.killAll('SIGKILL');
+    assert.equal(await exit, 'SIGKILL');
+  } finally {
+    cleanup(cg, counter);
   }
 });
