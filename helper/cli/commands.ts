@@ -19,4 +19,5 @@ export const COMMANDS: Record<string, () => Verb> = {
   update: () => require('./update').verb,
   events: () => require('./events').verb,
   ps: () => require('./ps').verb,
+  daemon: () => require('./daemon').verb,
 };
