@@ -9,6 +9,7 @@ import { fdPath, mkdirAllInRoot } from '../linux/inroot';
 import { check, errno, libc } from '../linux/libc';
 import type { Device } from '../spec/types';
 import { at } from './errors';
+import { bindHostDevice } from './userns';
 
 const DEFAULT_DEVICES: Device[] = [
   { type: 'c', path: '/dev/null', major: 1, minor: 3, fileMode: 0o666, uid: 0, gid: 0 },
@@ -61,6 +62,8 @@ function makeDevice(rootfd: number, d: Device, pointer: string, replace = false)
         mknod(`${fdPath(dir)}/${name}`, TYPE_BITS[d.type] | ((d.fileMode ?? 0o666) & 0o7777), d.major ?? 0, d.minor ?? 0, d.path);
       } catch (e) {
         if (e instanceof SysError && e.code === 'EEXIST') return;
+        // In a user namespace mknod is refused: bind the host's node instead, as runc does (helper/init/userns.ts).
+        if (e instanceof SysError && e.code === 'EPERM') return bindHostDevice(dir, name, d.path);
         throw e;
       }
       check(libc().fchownat(dir, name, d.uid ?? 0, d.gid ?? 0, 0x100 /* AT_SYMLINK_NOFOLLOW */), 'chown', d.path);

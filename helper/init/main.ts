@@ -16,6 +16,7 @@ import { setupConsole } from './console';
 import { InitChannel } from './channel';
 import { at, InitError } from './errors';
 import { enterNamespaces } from './namespaces';
+import { becomeNamespaceRoot } from './userns';
 import { applyLimits, execProcess, resolveExecutable } from './process';
 import { checkProcMounted, enterRootfs, finishRootfs, prepareRootfs } from './rootfs';
 
@@ -24,6 +25,8 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   const { spec } = cfg;
   // Nothing in the container may open /proc/<init>/exe to overwrite node (CVE-2019-5736).
   setDumpable(false);
+  // Started by unshare(1) in a new user namespace: the parent has written the maps by now.
+  if (spec.linux?.namespaces?.some((n) => n.type === 'user')) at('/linux/namespaces', becomeNamespaceRoot);
   const ns = enterNamespaces(spec);
   if (spec.hostname !== undefined) {
     at('/hostname', () => {

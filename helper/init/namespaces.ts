@@ -19,7 +19,8 @@ export function enterNamespaces(spec: Spec): NsResult {
   let ownMountNs = false;
   let newUts = false;
   list.forEach((ns, i) => {
-    if (ns.type === 'pid') return;
+    // pid: made by the parent (or the trampoline); new user and time namespaces: by the trampoline (helper/runtime/userns.ts).
+    if (ns.type === 'pid' || ((ns.type === 'user' || ns.type === 'time') && !ns.path)) return;
     if (ns.path) {
       at(`/linux/namespaces/${i}/path`, () => {
         // A thread sharing its fs_struct with others may not change mount namespace.

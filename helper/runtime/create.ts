@@ -19,6 +19,7 @@ import { RuntimeError } from './errors';
 import { runHooks } from './hooks';
 import { withLock } from './lock';
 import { spawnInit } from './spawn';
+import { chownToContainerRoot, finishTrampoline, trampolineFor } from './userns';
 import { toState } from './status';
 import { atomicWrite, checkId, Store, type StoredState } from './store';
 import type { InitConfig } from './sync';
@@ -46,17 +47,22 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
       mkfifo(store.fifo(opts.id), 0o600);
       if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
       const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
-      spawned = spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd);
+      // User and time namespaces need a single-threaded step before node (userns.ts).
+      const trampoline = trampolineFor(spec);
+      if (trampoline?.userNs) chownToContainerRoot(store.fifo(opts.id), spec);
+      spawned = spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline });
       const child = spawned.child;
       exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
       let exitInfo = '';
       void exited.then((x) => (exitInfo = x.signal ? `killed by ${x.signal}` : `exit status ${x.code}`));
       child.once('error', () => undefined); // reported through the channel's end
       const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `init stage ended before the container was created${exitInfo ? ` (${exitInfo})` : ''}`);
+      // The init's host pid: the trampoline's child when it forks; its id maps are written first.
+      const initPid = trampoline ? await finishTrampoline(child.pid!, trampoline, spec) : child.pid!;
       // Before the init unshares its cgroup namespace (it waits for the InitConfig below).
-      cg = attachCgroup(ctx, store, opts.id, spec, child.pid!);
+      cg = attachCgroup(ctx, store, opts.id, spec, initPid);
       const cfg: InitConfig = {
-        id: opts.id, pid: child.pid!, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
+        id: opts.id, pid: initPid, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
         preserveFds: opts.preserveFds ?? 0, consoleSocketFd: spawned.consoleFd,
       };
       ch.send(cfg);
@@ -65,7 +71,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
         if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
         if (m.type === 'created') break;
         if (m.type === 'hooks') {
-          const state = { ...toState(opts.id, 'creating', undefined), pid: child.pid!, bundle, annotations: spec.annotations };
+          const state = { ...toState(opts.id, 'creating', undefined), pid: initPid, bundle, annotations: spec.annotations };
           const hookOpts = { warn: (m: string) => ctx.log?.('warn', m) };
           await runHooks('prestart', spec.hooks?.prestart, state, hookOpts);
           await runHooks('createRuntime', spec.hooks?.createRuntime, state, hookOpts);
@@ -73,7 +79,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
         }
       }
       if (cg) deferredLimits(cg, spec);
-      const pid = child.pid!;
+      const pid = initPid;
       const st: StoredState = {
         ociVersion: spec.ociVersion || OCI_VERSION, id: opts.id, pid, startTime: procStat(pid)?.startTime ?? '',
         bundle, rootfs, created: new Date().toISOString(), owner: 'root', annotations: spec.annotations,

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnInit, type SpawnedInit } from './spawn';
+import type { Trampoline } from './userns';
 
 export function execScript(): string {
   const candidates = [process.env.BERTH_EXEC, join(__dirname, 'exec.js'), join(__dirname, '../../dist/exec.js')];
@@ -13,6 +14,6 @@ export function execScript(): string {
   throw new Error(`exec stage not found (looked for ${candidates.filter(Boolean).join(', ')}): run \`npm run build\``);
 }
 
-export function spawnExecStage(pidNsPath: string | undefined, stdio: [number, number, number], preserveFds: number, consoleSock?: number): SpawnedInit {
-  return spawnInit(pidNsPath ? { type: 'pid', path: pidNsPath } : undefined, stdio, preserveFds, consoleSock, { script: execScript() });
+export function spawnExecStage(pidNsPath: string | undefined, stdio: [number, number, number], preserveFds: number, consoleSock?: number, trampoline?: Trampoline): SpawnedInit {
+  return spawnInit(pidNsPath ? { type: 'pid', path: pidNsPath } : undefined, stdio, preserveFds, consoleSock, { script: execScript(), trampoline });
 }

@@ -7,7 +7,7 @@
 // stage failed; the process stays a child of the caller, which may wait for
 // it (`exited`) or leave it (--detach).
 import type { Socket } from 'node:net';
-import { closeSync } from 'node:fs';
+import { closeSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NS_PROC_NAME } from '../linux/ns';
 import { connectUnix } from '../linux/pty';
@@ -20,6 +20,7 @@ import { spawnExecStage } from './exec-spawn';
 import type { ExecConfig, ExecMessage } from './exec-sync';
 import { statusOf, toState } from './status';
 import { atomicWrite, Store } from './store';
+import { NSENTER, type Trampoline } from './userns';
 
 export interface ExecOptions {
   id: string;
@@ -53,15 +54,16 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
   if (!p.terminal && opts.consoleSocket !== undefined) throw new RuntimeError('--console-socket given without --tty', 'bad-argument', '/process/terminal');
 
   const kinds = (spec.linux?.namespaces ?? []).map((n) => n.type);
-  const blocked = kinds.filter((k) => SINGLE_THREADED.has(k));
-  // SEAM(userns): join user and time namespaces through the single-threaded trampoline.
-  if (blocked.length) throw new RuntimeError(`exec into a container with a ${blocked.join(' and ')} namespace is not supported yet`, 'runtime', '/linux/namespaces');
   const nsPath = (type: keyof typeof NS_PROC_NAME) => `/proc/${st.pid}/ns/${NS_PROC_NAME[type]}`;
+  // User and time namespaces are joined by nsenter(1) before node starts (userns.ts says why).
+  const trampoline = joinTrampoline(kinds, nsPath);
+  const cgroupProcs = initCgroupProcs(st.pid);
   const state: State = toState(opts.id, status, st);
   const cfg: ExecConfig = {
     process: p,
-    namespaces: kinds.filter((k) => k !== 'pid').map((type) => ({ type, path: nsPath(type) })),
-    cgroupProcs: initCgroupProcs(st.pid),
+    namespaces: kinds.filter((k) => k !== 'pid' && !SINGLE_THREADED.has(k)).map((type) => ({ type, path: nsPath(type) })),
+    // A stage inside the container's user namespace may not write the host's cgroup files: the parent moves it.
+    cgroupProcs: trampoline?.userNs ? [] : cgroupProcs,
     seccomp: spec.linux?.seccomp,
     state,
     pid: 0,
@@ -71,8 +73,9 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
   let consoleSock: number | undefined;
   try {
     if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
-    const spawned = spawnExecStage(kinds.includes('pid') ? nsPath('pid') : undefined, opts.stdio ?? [0, 1, 2], cfg.preserveFds, consoleSock ?? opts.consoleFd);
+    const spawned = spawnExecStage(kinds.includes('pid') ? nsPath('pid') : undefined, opts.stdio ?? [0, 1, 2], cfg.preserveFds, consoleSock ?? opts.consoleFd, trampoline);
     const child = spawned.child;
+    if (trampoline?.userNs) for (const f of cgroupProcs) writeFileSync(f, String(child.pid));
     cfg.consoleSocketFd = spawned.consoleFd;
     cfg.pid = child.pid ?? 0;
     const exited: Executed['exited'] = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
@@ -101,4 +104,22 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
   } finally {
     if (consoleSock !== undefined) closeSync(consoleSock);
   }
+}
+
+/**
+ * nsenter(1) in front of the exec stage for the container's user and time
+ * namespaces, which only a single-threaded process may join. In the user
+ * namespace it becomes uid/gid 0 there (-S 0 -G 0), so the stage starts with
+ * every capability of that namespace; it does not fork (no --pid), so the
+ * spawned pid is the stage's and, after execve, the process's.
+ */
+function joinTrampoline(kinds: string[], nsPath: (type: 'user' | 'time') => string): Trampoline | undefined {
+  const user = kinds.includes('user');
+  const time = kinds.includes('time');
+  if (!user && !time) return undefined;
+  const args: string[] = [];
+  if (user) args.push(`--user=${nsPath('user')}`, '--setuid', '0', '--setgid', '0');
+  if (time) args.push(`--time=${nsPath('time')}`);
+  args.push('--');
+  return { command: NSENTER, args, makesPidNs: false, forks: false, userNs: user };
 }

@@ -29,11 +29,12 @@
 // it itself. With --fork the init is unshare(1)'s child: its host pid is the
 // trampoline's only child, and unshare(1) waits for it and exits with its
 // status (--kill-child: killing the trampoline kills the init).
-import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import type { IdMapping, Spec } from '../spec/types';
 import { RuntimeError } from './errors';
 
 export const UNSHARE = '/usr/bin/unshare';
+export const NSENTER = '/usr/bin/nsenter';
 
 export interface Trampoline {
   command: string;
@@ -156,4 +157,21 @@ export async function finishTrampoline(tpid: number, tr: Trampoline, spec: Spec)
       return undefined;
     }
   });
+}
+
+/** The host id that container id 0 maps to, or undefined when 0 is not mapped. */
+export function hostIdOfRoot(m: IdMapping[] | undefined): number | undefined {
+  const hit = (m ?? []).find((x) => x.containerID <= 0 && 0 < x.containerID + x.size);
+  return hit && hit.hostID - hit.containerID;
+}
+
+/**
+ * Gives a file the init must open after it became its namespace's root (the
+ * exec fifo) to that root's host uid and gid, as runc does: host root's
+ * files are out of reach of a user namespace that does not map host root.
+ */
+export function chownToContainerRoot(path: string, spec: Spec): void {
+  const uid = hostIdOfRoot(spec.linux?.uidMappings);
+  const gid = hostIdOfRoot(spec.linux?.gidMappings);
+  if (uid !== undefined && gid !== undefined) chownSync(path, uid, gid);
 }
