@@ -2,9 +2,9 @@
 // bad config (rlimits, oomScoreAdj, args[0] on PATH) before "created" so
 // `create` reports them; identity, capabilities and the rest after `start`,
 // right before execve.
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { capNumber, capset, setAmbient, setBounding } from '../linux/caps';
+import { capNumber, capset, lastCap, setAmbient, setBounding } from '../linux/caps';
 import { cloexecFrom, execve, keepAcrossExec, resetSignals } from '../linux/exec';
 import { setGroups, setKeepCaps, setNoNewPrivs, setResGid, setResUid } from '../linux/identity';
 import { setRlimit } from '../linux/rlimit';
@@ -40,12 +40,12 @@ export function resolveExecutable(p: Process): string {
   throw new InitError(`exec \`${arg0}\`: executable file not found in $PATH`, '/process/args/0');
 }
 
-function capSet(names: string[] | undefined, pointer: string): Set<number> {
+function capSet(names: string[] | undefined, _pointer: string): Set<number> {
   const out = new Set<number>();
-  (names ?? []).forEach((n, i) => {
+  (names ?? []).forEach((n) => {
     const c = capNumber(n);
-    if (c === undefined) throw new InitError(`unknown capability \`${n}\``, `${pointer}/${i}`);
-    out.add(c);
+    // Unknown names were reported as warnings by create (helper/runtime/precheck.ts); runc ignores them too.
+    if (c !== undefined && c <= lastCap()) out.add(c);
   });
   return out;
 }
@@ -59,6 +59,7 @@ export interface ExecPlan {
 
 /** From here on the parent is gone: failures are printed by main.ts and end the init. */
 export function execProcess(p: Process, plan: ExecPlan): never {
+  const env = withHome(p.env ?? [], p.user.uid);
   const caps = p.capabilities;
   const sets = {
     bounding: capSet(caps?.bounding, '/process/capabilities/bounding'),
@@ -91,5 +92,23 @@ export function execProcess(p: Process, plan: ExecPlan): never {
   resetSignals();
   cloexecFrom(3 + plan.preserveFds);
   keepAcrossExec(2 + plan.preserveFds);
-  return execve(plan.path, p.args!, p.env ?? []);
+  return execve(plan.path, p.args!, env);
+}
+
+/** HOME from the container's /etc/passwd for `uid` (or `/`) when the config sets none, as runc does. */
+export function withHome(env: string[], uid: number): string[] {
+  if (env.some((e) => e.startsWith('HOME='))) return env;
+  let home = '/';
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length >= 6 && Number(f[2]) === uid && f[5]) {
+        home = f[5];
+        break;
+      }
+    }
+  } catch {
+    // no passwd in the rootfs
+  }
+  return [...env, `HOME=${home}`];
 }

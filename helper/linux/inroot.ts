@@ -2,7 +2,7 @@
 // were `/` (openat2 with RESOLVE_IN_ROOT): a symlink in the rootfs such as
 // `/etc -> /` or `../../..` can never lead a mount or mknod outside it.
 // Callers then act on the returned O_PATH fd through /proc/self/fd/N.
-import { closeSync } from 'node:fs';
+import { closeSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import * as C from './constants';
 import { SysError } from './errors';
@@ -24,7 +24,7 @@ export function openInRoot(rootfd: number, path: string, flags: number, mode = 0
 }
 
 /** Creates every missing directory of `path` inside the root; returns an O_PATH fd of it. */
-export function mkdirAllInRoot(rootfd: number, path: string, mode = 0o755): number {
+export function mkdirAllInRoot(rootfd: number, path: string, mode = 0o755, depth = 0): number {
   const parts = relative(path).split('/').filter((p) => p !== '' && p !== '.');
   let fd = openInRoot(rootfd, '.', C.O_PATH | C.O_DIRECTORY);
   for (let i = 0; i < parts.length; i++) {
@@ -41,10 +41,16 @@ export function mkdirAllInRoot(rootfd: number, path: string, mode = 0o755): numb
       }
     }
     // fd is the already-resolved parent, inside the root: create the child there.
-    if (libc().mkdirat(fd, parts[i], mode) < 0 && errno() !== 17 /* EEXIST */) {
-      const err = new SysError('mkdirat', errno(), '/' + next);
+    if (libc().mkdirat(fd, parts[i], mode) < 0) {
+      const e = errno();
+      // EEXIST though the lookup said ENOENT: a dangling symlink. Create its
+      // target instead, resolved inside the root (as runc does).
+      const target = e === 17 ? danglingTarget(fd, parts[i], parts.slice(0, i)) : undefined;
       closeSync(fd);
-      throw err;
+      if (target !== undefined && depth < 40) return mkdirAllInRoot(rootfd, posix.join(target, ...parts.slice(i + 1)), mode, depth + 1);
+      if (e !== 17) throw new SysError('mkdirat', e, '/' + next);
+      fd = openInRoot(rootfd, next, C.O_PATH | C.O_DIRECTORY);
+      continue;
     }
     const n = openInRoot(rootfd, next, C.O_PATH | C.O_DIRECTORY);
     closeSync(fd);
@@ -54,15 +60,33 @@ export function mkdirAllInRoot(rootfd: number, path: string, mode = 0o755): numb
 }
 
 /** Makes sure a regular file exists at `path` (for bind mounts of files); returns an O_PATH fd of it. */
-export function touchInRoot(rootfd: number, path: string, mode = 0o644): number {
-  closeSync(mkdirAllInRoot(rootfd, posix.dirname(posix.resolve('/', path))));
+export function touchInRoot(rootfd: number, path: string, mode = 0o644, depth = 0): number {
+  const abs = posix.resolve('/', path);
+  const parent = mkdirAllInRoot(rootfd, posix.dirname(abs));
   try {
-    return openInRoot(rootfd, path, C.O_PATH);
-  } catch (e) {
-    if (!(e instanceof SysError) || e.code !== 'ENOENT') throw e;
+    try {
+      return openInRoot(rootfd, abs, C.O_PATH);
+    } catch (e) {
+      if (!(e instanceof SysError) || e.code !== 'ENOENT') throw e;
+    }
+    const target = danglingTarget(parent, posix.basename(abs), posix.dirname(abs).split('/'));
+    if (target !== undefined && depth < 40) return touchInRoot(rootfd, target, mode, depth + 1);
+    closeSync(openInRoot(rootfd, abs, C.O_CREAT | C.O_WRONLY | C.O_NOFOLLOW, mode));
+    return openInRoot(rootfd, abs, C.O_PATH);
+  } finally {
+    closeSync(parent);
   }
-  closeSync(openInRoot(rootfd, path, C.O_CREAT | C.O_WRONLY | C.O_NOFOLLOW, mode));
-  return openInRoot(rootfd, path, C.O_PATH);
+}
+
+/** If `name` in the directory `dirfd` is a symlink, its target as a root-relative path; else undefined. */
+function danglingTarget(dirfd: number, name: string, dirParts: string[]): string | undefined {
+  let link: string;
+  try {
+    link = readlinkSync(`${fdPath(dirfd)}/${name}`);
+  } catch {
+    return undefined;
+  }
+  return posix.isAbsolute(link) ? link : posix.join('/', ...dirParts, link);
 }
 
 export function fdPath(fd: number): string {

@@ -47,7 +47,20 @@ export function loadConfig(bundleArg: string, configFile?: string): LoadedConfig
 
 /** The schema and semantic rules shared with the editor, then what this runtime cannot do yet. */
 function validate(spec: unknown, bundle: string): Finding[] {
-  const findings = validateConfig(spec, { bundleDir: bundle });
+  const findings = validateConfig(spec, { bundleDir: bundle }).map((f) => tolerated(spec as Spec, f));
   if (findings.some((f) => f.severity === 'error')) return findings;
   return [...findings, ...unsupportedFindings(spec)];
+}
+
+/**
+ * What runc and crun accept although the schema does not, so that configs
+ * written for them run here: the recursive rootfsPropagation forms (rprivate,
+ * rslave, rshared, runbindable) become warnings.
+ */
+function tolerated(spec: Spec, f: Finding): Finding {
+  const prop = spec.linux?.rootfsPropagation;
+  if (f.severity === 'error' && f.pointer === '/linux/rootfsPropagation' && prop && ['rprivate', 'rslave', 'rshared', 'runbindable'].includes(prop)) {
+    return { ...f, severity: 'warning', message: `linux.rootfsPropagation \`${prop}\` is not in the spec; applied as runc does` };
+  }
+  return f;
 }

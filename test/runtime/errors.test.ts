@@ -96,6 +96,21 @@ describe('errors', () => {
     assert.deepEqual(readdirSync(r.root).filter((d) => d !== '.locks'), [], 'nothing created by bad arguments');
   });
 
+  test('sysctls outside the container\'s namespaces are refused, as runc', () => {
+    const h = makeBundle(['true'], (s) => (s.linux!.sysctl = { 'kernel.hostname': 'foo' }));
+    const n = makeBundle(['true'], (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.filter((x) => x.type !== 'network');
+      s.linux!.sysctl = { 'net.ipv4.ip_forward': '1' };
+    });
+    try {
+      assert.match(failedCreate(h, 'sysctl-host'), /kernel\.hostname.*pointer="\/linux\/sysctl\/kernel\.hostname"/);
+      assert.match(failedCreate(n, 'sysctl-net'), /network.*namespace.*pointer="\/linux\/sysctl\/net\.ipv4\.ip_forward"/);
+    } finally {
+      h.cleanup();
+      n.cleanup();
+    }
+  });
+
   test('terminal without a console socket cannot detach', () => {
     const b = makeBundle(['true'], (s) => (s.process!.terminal = true));
     try {

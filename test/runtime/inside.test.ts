@@ -15,6 +15,7 @@ const SCRIPT = [
   'echo "umask=$(umask)"',
   'echo "cwd=$(pwd)"',
   'echo "FOO=$FOO"',
+  'echo "HOME=$HOME"',
   'grep -E "^(Cap|NoNewPrivs|Groups)" /proc/self/status',
   'echo "nofile=$(ulimit -n)/$(ulimit -Hn)"',
   'echo "oom=$(cat /proc/self/oom_score_adj)"',
@@ -98,6 +99,7 @@ describe('inside the container', () => {
     assert.equal(f.get('umask'), '0027');
     assert.equal(f.get('cwd'), '/tmp/work');
     assert.equal(f.get('FOO'), 'bar baz');
+    assert.equal(f.get('HOME'), '/', 'HOME defaults to / for a uid without a passwd entry, as runc');
   });
 
   test('capabilities: five sets and the bounding set', () => {
@@ -156,7 +158,7 @@ describe('inside the container', () => {
       const theirs = facts(r.stdout);
       // runc 1.1.5 predates domainname support, and it chmods a tmpfs to the mode of the
       // directory it covers (ignoring mode=1777), so those two are checked on berth only.
-      for (const k of ['pid', 'hostname', 'id', 'umask', 'cwd', 'FOO', 'CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Groups', 'nofile', 'oom', 'ip_forward', 'keys', 'firmware', 'sysrq', 'root', 'devnull', 'links']) {
+      for (const k of ['pid', 'hostname', 'id', 'umask', 'cwd', 'FOO', 'HOME', 'CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs', 'Groups', 'nofile', 'oom', 'ip_forward', 'keys', 'firmware', 'sysrq', 'root', 'devnull', 'links']) {
         assert.equal(ours.get(k), theirs.get(k), `${k}: berth ${ours.get(k)} vs runc ${theirs.get(k)}`);
       }
       assert.deepEqual(mounts(out), mounts(r.stdout));

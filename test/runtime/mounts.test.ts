@@ -2,7 +2,7 @@
 // propagation, --no-pivot, linux.devices, namespaces joined by path (and the
 // errors when the path is wrong), rootfsPropagation.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeBundle } from '../fixtures/bundle';
@@ -40,6 +40,26 @@ describe('rootfs and namespaces', () => {
       assert.match(x.stdout, /^\/data ro,nosuid,nodev/m);
       assert.match(x.stdout, /^\/etc\/berth-file ro/m);
       assert.match(x.stdout, /^\/rw rw,noexec/m);
+    } finally {
+      b.cleanup();
+    }
+  });
+
+  test('a destination through a dangling symlink is created at its target inside the rootfs; rprivate accepted', () => {
+    const b = makeBundle(['sh', '-c', 'cat /etc/not-existing; ls /foo/bar/not; ls /dir-link-target'], (s) => {
+      s.linux!.rootfsPropagation = 'rprivate';
+      s.mounts!.push({ destination: '/etc/not-existing', type: 'bind', source: 'hostfile', options: ['bind'] });
+      s.mounts!.push({ destination: '/dir-link/sub', type: 'tmpfs', source: 'tmpfs' });
+    });
+    writeFileSync(join(b.dir, 'hostfile'), 'through the link\n');
+    symlinkSync('../foo/bar/not/here', join(b.rootfs, 'etc/not-existing'));
+    symlinkSync('/dir-link-target', join(b.rootfs, 'dir-link'));
+    try {
+      const x = r.run(['run', '-b', b.dir, 'dangling']);
+      assert.equal(x.status, 0, x.stderr);
+      assert.match(x.stdout, /through the link\nhere\nsub\n/);
+      assert.ok(existsSync(join(b.rootfs, 'foo/bar/not/here')), 'target created inside the rootfs');
+      assert.ok(existsSync(join(b.rootfs, 'dir-link-target/sub')));
     } finally {
       b.cleanup();
     }
