@@ -32,7 +32,7 @@ export function runtimeNamed(nameOrPath: string): RuntimeUnderTest {
     case 'crun':
       return { name: 'crun', path: '/usr/bin/crun', shim: cgroup2HoldsControllers() ? join(__dirname, 'hide-cgroup2-shim.sh') : undefined };
     case 'berth':
-      return { name: 'berth', path: join(REPO, 'dist/berth') };
+      return { name: 'berth', path: process.env.BERTH_BIN ?? join(REPO, 'dist/berth') };
     default:
       return { name: basename(nameOrPath), path: resolve(nameOrPath) };
   }

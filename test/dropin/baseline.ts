@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StepResult } from './scenario';
 
-export const BERTH = resolve(__dirname, '../../dist/berth');
+/** dist/berth, or BERTH_BIN (e.g. a build of another commit). */
+export const BERTH = process.env.BERTH_BIN ?? resolve(__dirname, '../../dist/berth');
 const LIST = join(__dirname, 'berth-passes.txt');
 
 export function berthBaseline(): string[] {
