@@ -18,8 +18,6 @@ export const verb: Verb = {
   summary: 'execute new process inside the container',
   usage: `berth exec [command options] <container-id> <command> [command options]
 
-   Use -- before the command when its own arguments start with a dash.
-
 OPTIONS:
    --process value, -p value        path to the process.json (a whole process object; "-" for stdin)
    --tty, -t                        allocate a pseudo-TTY
@@ -54,6 +52,7 @@ OPTIONS:
     'ignore-paused': { type: 'boolean' },
   },
   positionals: [1, Infinity],
+  commandAfter: 1,
   async run(v, [id, ...args], g) {
     if (!v.process && args.length === 0) throw new UsageError('exec: missing the command to run (or --process)');
     const fds = v['preserve-fds'] === undefined ? 0 : Number(v['preserve-fds']);

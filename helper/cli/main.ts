@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS } from './commands';
 import { makeLogger } from './log';
-import { UsageError, type Globals, type Verb } from './verb';
+import { endFlagsAt, UsageError, type Globals, type Verb } from './verb';
 import { RuntimeError } from '../runtime/errors';
 
 declare const BERTH_VERSION: string | undefined;
@@ -83,11 +83,14 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(GLOBAL_HELP);
       return rest.length === 0 && special !== 'help' ? 1 : 0;
     }
-    const [name, ...args] = rest;
+    const [name, ...given] = rest;
     const load = COMMANDS[name];
     if (!load) throw new UsageError(`no such command: ${name}`);
     const verb: Verb = load();
-    if (args.includes('--help') || args.includes('-h')) {
+    // exec: everything from the command on is the command's own (`exec <id> ls -la`).
+    const args = verb.commandAfter === undefined ? given : endFlagsAt(given, verb.options, verb.commandAfter);
+    const ownFlags = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+    if (ownFlags.includes('--help') || ownFlags.includes('-h')) {
       process.stdout.write(`NAME:\n   berth ${name} - ${verb.summary}\n\nUSAGE:\n   ${verb.usage}\n`);
       return 0;
     }

@@ -172,3 +172,13 @@ test('exec applies the container\'s seccomp filter: mkdir gets the configured er
   assert.match(r.stdout, /status=1/);
   assert.match(r.stdout, /Seccomp:\s+2/);
 });
+
+test('exec: flags end at the command, as with runc (`exec <id> ls -la`)', (t) => {
+  const c = runningContainer(t);
+  const r = c.berth(['exec', '-e', 'A=1', c.id, 'sh', '-c', 'echo "$A $1 $2"', 'sh', '-h', '--env']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '1 -h --env');
+  const l = c.berth(['exec', c.id, 'ls', '-ld', '/proc/1']);
+  assert.equal(l.status, 0, l.stderr);
+  assert.match(l.stdout, /^dr-xr-xr-x .* \/proc\/1$/m);
+});
