@@ -1,9 +1,8 @@
 // After each test program: remove what a failed or timed-out test left
 // behind, so one failure does not hang or skew the programs after it.
-// Other engineers run containers on this machine at the same time, so this
-// touches only what provably belongs to the suite: cgroups named like the
-// suite's container ids, and processes whose root is inside the suite's
-// bundle directories.
+// Other engineers run containers (and this suite) on this machine at the
+// same time, so this touches only what provably belongs to this run (see
+// SuiteRun).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,46 +82,75 @@ function kill(pid: number): void {
   }
 }
 
+/** Seconds since boot, as /proc/<pid>/stat's start times count them (in ticks of 1/100 s). */
+export function uptimeTicks(): number {
+  return Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 100);
+}
+
 /**
- * Processes whose root directory lies under one of the prefixes (the suite's
- * bundles), or that run one of the given binaries (the suite's own init,
- * whose `check-feature` children can outlive the program).
+ * What identifies one program run's leftovers. Other engineers may run the
+ * suite at the same time (with their own berth), and their containers have
+ * names of the same shape, so a process counts as this run's only if its
+ * root is inside this run's bundle directories, or it is the suite's init
+ * binary started on the host after this run began (the `check-feature`
+ * children); a cgroup only if its processes are this run's, or it is empty
+ * and did not exist before this run.
  */
-function suiteProcesses(prefixes: string[], exes: string[]): number[] {
-  const out: number[] = [];
-  for (const n of readdirSync('/proc')) {
-    if (!/^\d+$/.test(n) || Number(n) === process.pid) continue;
-    let root: string;
-    let exe: string;
-    try {
-      root = readlinkSync(`/proc/${n}/root`);
-      exe = readlinkSync(`/proc/${n}/exe`);
-    } catch {
-      continue;
-    }
-    if (prefixes.some((p) => root.startsWith(p)) || exes.includes(exe)) out.push(Number(n));
+export interface SuiteRun {
+  dirs: string[];
+  init: string;
+  startTicks: number;
+  cgroupsBefore: Set<string>;
+}
+
+export function beginSuiteRun(): Pick<SuiteRun, 'startTicks' | 'cgroupsBefore'> {
+  return { startTicks: uptimeTicks(), cgroupsBefore: new Set(suiteCgroups()) };
+}
+
+function isOurs(pid: number, prefixes: string[], run: SuiteRun): boolean {
+  try {
+    const root = readlinkSync(`/proc/${pid}/root`);
+    if (prefixes.some((p) => root.startsWith(p))) return true;
+    if (readlinkSync(`/proc/${pid}/exe`) !== run.init) return false;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return startTicks >= run.startTicks;
+  } catch {
+    return false;
   }
-  return out;
+}
+
+function ourProcesses(prefixes: string[], run: SuiteRun): number[] {
+  return readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid)
+    .map(Number)
+    .filter((pid) => isOurs(pid, prefixes, run));
 }
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**
- * Thaws, kills and removes the suite's leftover cgroups and processes, unmounts
- * anything left mounted under the given directories, then removes them.
+ * Thaws, kills and removes this run's leftover cgroups and processes,
+ * unmounts anything left mounted under its directories, then removes them.
  * Returns a description of each thing it had to remove.
  */
-export function cleanupSuite(dirs: string[], exes: string[]): string[] {
+export function cleanupSuite(run: SuiteRun): string[] {
   const leftovers: string[] = [];
   // the directories may already be gone (the program removed them while its
   // containers lived on): /proc/<pid>/root then reads '<dir>/... (deleted)'
-  const prefixes = dirs.map((d) => (existsSync(d) ? realpathSync(d) : d) + '/');
+  const prefixes = run.dirs.map((d) => (existsSync(d) ? realpathSync(d) : d) + '/');
   for (let round = 0; round < 20; round++) {
-    const cgroups = suiteCgroups();
-    const pids = new Set<number>(suiteProcesses(prefixes, exes));
-    for (const cg of cgroups) {
-      thaw(cg);
-      for (const pid of pidsOf(cg)) pids.add(pid);
+    const pids = new Set<number>(ourProcesses(prefixes, run));
+    const cgroups: string[] = [];
+    for (const cg of suiteCgroups()) {
+      const inside = pidsOf(cg);
+      const mine = inside.some((p) => pids.has(p) || isOurs(p, prefixes, run));
+      if (mine) {
+        // a frozen process cannot die: thaw first (test_delete freezes one)
+        thaw(cg);
+        for (const p of inside) if (isOurs(p, prefixes, run)) pids.add(p);
+      }
+      if (mine || (inside.length === 0 && !run.cgroupsBefore.has(cg))) cgroups.push(cg);
     }
     if (round === 0) {
       for (const cg of cgroups) leftovers.push(`cgroup ${cg}`);
@@ -152,6 +180,6 @@ export function cleanupSuite(dirs: string[], exes: string[]): string[] {
       /* already gone with a parent */
     }
   }
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of run.dirs) rmSync(d, { recursive: true, force: true });
   return leftovers;
 }

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanupSuite } from './cleanup';
+import { beginSuiteRun, cleanupSuite } from './cleanup';
 import type { Outcome, ProgramResult } from './results';
 import { PYLIB, PYTHON, SUITE_SRC, SUITE_TESTS, testName, type RuntimeUnderTest } from './suite';
 import { parseTap } from './tap';
@@ -46,6 +46,7 @@ async function attempt(program: string, rt: RuntimeUnderTest, only: string[] | u
   const out = openSync(tapPath, 'w');
   const err = openSync(logPath, 'a');
   const tmpBefore = tmpDirs();
+  const before = beginSuiteRun();
   const child = spawn(PYTHON, [join('tests', program)], {
     cwd: SUITE_SRC,
     detached: true,
@@ -77,7 +78,7 @@ async function attempt(program: string, rt: RuntimeUnderTest, only: string[] | u
   // directories made during this run that hold a copy of the test init.
   const suiteDirs = [join(SUITE_SRC, `.testsuite-run-${child.pid}`)];
   for (const d of tmpDirs()) if (!tmpBefore.has(d) && existsSync(join(d, 'rootfs/init'))) suiteDirs.push(d);
-  const leftovers = cleanupSuite(suiteDirs, [join(SUITE_TESTS, 'init')]);
+  const leftovers = cleanupSuite({ ...before, dirs: suiteDirs, init: join(SUITE_TESTS, 'init') });
   const tap = readFileSync(tapPath, 'utf8');
   rmSync(tapPath);
   return { tap, timedOut, exitCode, leftovers };
