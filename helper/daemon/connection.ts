@@ -130,7 +130,11 @@ export class Connection {
         const send = (data: Buffer) => {
           if (!this.closed) void this.rpc.sendNotification(Notifications.output, { session, id, stream, data: data.toString('base64') }).catch(() => undefined);
         };
-        return { session, send };
+        const end = (reason: string) => {
+          if (!this.sessions.delete(session) || this.closed) return;
+          void this.rpc.sendNotification(Notifications.sessionClosed, { session, id, reason }).catch(() => undefined);
+        };
+        return { session, send, end };
       },
       closeSession: (session) => {
         const s = this.sessions.get(session);

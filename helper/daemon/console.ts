@@ -21,6 +21,8 @@ export class Console {
   private chunks: Buffer[] = [];
   private bytes = 0;
   private sinks = new Map<string, ConsoleSink>();
+  /** Per session: told once when the console ends (the container's terminal closed). */
+  private enders = new Map<string, () => void>();
   private stream: ReadStream;
   private closed = false;
   /** Input not yet accepted by the pty (it is non-blocking: EAGAIN means retry). */
@@ -49,6 +51,8 @@ export class Console {
     if (this.closed) return;
     this.closed = true;
     for (const h of this.closeHandlers) h();
+    for (const end of this.enders.values()) end();
+    this.enders.clear();
   }
 
   onClose(h: () => void): void {
@@ -65,11 +69,13 @@ export class Console {
     return all.length > SCROLLBACK_BYTES ? all.subarray(all.length - SCROLLBACK_BYTES) : all;
   }
 
-  attach(session: string, sink: ConsoleSink): void {
+  attach(session: string, sink: ConsoleSink, ended: () => void): void {
     this.sinks.set(session, sink);
+    this.enders.set(session, ended);
   }
 
   detach(session: string): boolean {
+    this.enders.delete(session);
     return this.sinks.delete(session);
   }
 
@@ -104,9 +110,9 @@ export class Console {
 
   /** Stops serving; the socket closes berthd's copy of the master (the keeper's stays until it is killed). */
   close(): void {
-    this.sinks.clear();
     this.stream.destroy();
     this.finish();
+    this.sinks.clear();
   }
 }
 

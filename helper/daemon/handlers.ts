@@ -20,7 +20,7 @@ export interface CallContext {
   subscribe(ids?: string[]): string;
   unsubscribe(subscription: string): boolean;
   /** Registers a session on this connection; `stop` runs on detach or disconnect. */
-  openSession(id: string, stream: 'console' | 'log', stop: () => void): { session: string; send: (data: Buffer) => void };
+  openSession(id: string, stream: 'console' | 'log', stop: () => void): { session: string; send: (data: Buffer) => void; end: (reason: string) => void };
   closeSession(session: string): boolean;
   sessionTarget(session: string): { id: string; stream: 'console' | 'log' } | undefined;
 }
@@ -76,7 +76,7 @@ export const handlers: HandlerTable = {
     if (!con) throw new DaemonError(ErrorCode.InvalidState, `container ${p.id}: has no console berthd serves (process.terminal is false, or it was created outside berthd)`, { pointer: '/id' });
     const scrollback = p.replay === false ? '' : con.scrollback().toString('base64');
     const s = c.openSession(p.id, 'console', () => con.detach(s.session));
-    con.attach(s.session, s.send);
+    con.attach(s.session, s.send, () => s.end('the console closed (the container exited or was deleted)'));
     return { session: s.session, scrollback };
   },
   write: (c, p) => {

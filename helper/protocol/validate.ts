@@ -2,7 +2,7 @@
 // back as one message naming the JSON pointer into params, the way the rest
 // of Berth names config fields.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { type Method, Methods } from './methods';
+import type { Method } from './methods';
 import { paramSchemas } from './schemas';
 
 export interface ParamsProblem {
@@ -10,13 +10,19 @@ export interface ParamsProblem {
   message: string;
 }
 
-let compiled: Map<Method, ValidateFunction> | undefined;
+// Compiled on first use of each method: a daemon that is only asked
+// `hello` and `list` never pays for the rest (start-up time, idle RSS).
+let ajv: Ajv | undefined;
+const compiled = new Map<Method, ValidateFunction>();
 
-function validators(): Map<Method, ValidateFunction> {
-  if (compiled) return compiled;
-  const ajv = new Ajv({ allErrors: false, strict: true });
-  compiled = new Map(Methods.map((m) => [m, ajv.compile(paramSchemas[m])]));
-  return compiled;
+function validator(m: Method): ValidateFunction {
+  let v = compiled.get(m);
+  if (!v) {
+    ajv ??= new Ajv({ allErrors: false, strict: true });
+    v = ajv.compile(paramSchemas[m]);
+    compiled.set(m, v);
+  }
+  return v;
 }
 
 function describe(e: ErrorObject): ParamsProblem {
@@ -37,7 +43,7 @@ function describe(e: ErrorObject): ParamsProblem {
 
 /** undefined when params are valid for method, else the first problem. */
 export function checkParams(method: Method, params: unknown): ParamsProblem | undefined {
-  const v = validators().get(method)!;
+  const v = validator(method);
   if (v(params ?? {})) return undefined;
   return describe(v.errors![0]);
 }

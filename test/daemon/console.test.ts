@@ -2,7 +2,8 @@
 // served to any number of clients. Two attached clients both see output,
 // detach leaves the container running, resize reaches the pty, a late
 // client gets the scrollback, and after kill -9 of berthd a restarted one
-// takes the console back from its keeper.
+// takes the console back from its keeper; deleting the container ends the
+// attached session with a sessionClosed notification.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BerthClient } from '../../helper/protocol/client';
@@ -94,6 +95,9 @@ test('after kill -9 of berthd the container keeps running and its console can be
   const o = collect(c, a.session);
   await c.request('write', { session: a.session, data: enc('echo back-$((5+5))\n') });
   await until(() => o.text().includes('back-10'), 'output through the reclaimed console');
+  let closed = '';
+  c.onSessionClosed((n) => (closed = n.session));
   await c.request('delete', { id: 'tty1', force: true });
+  await until(() => closed === a.session, 'sessionClosed for the attached session');
   assert.deepEqual((await c.request('list', {})).containers, []);
 });
