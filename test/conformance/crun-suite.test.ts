@@ -3,7 +3,10 @@
 // berth must pass every test named in conformance/berth-passes.txt, so a
 // regression fails CI; the runc-vs-berth difference is printed. Differences
 // are rerun once before they count (some tests race on this machine).
-// BERTH_CONFORMANCE_PROGRAMS=test_pid.py,test_cwd.py narrows the run.
+// BERTH_CONFORMANCE_PROGRAMS=test_pid.py,test_cwd.py narrows the run;
+// BERTH_CONFORMANCE_STRICT=1 turns on the final gate: every test runc
+// passes must pass for berth, except the deliberate differences listed in
+// conformance/berth-differs.txt.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -55,4 +58,8 @@ test('crun suite: berth passes every test in conformance/berth-passes.txt; runc 
   assert.ok(counts(runc).pass >= RUNC_MIN_PASSES || programs.length < allPrograms().length, `runc passed only ${counts(runc).pass} tests (${RUNC_MIN_PASSES}+ expected): the harness is broken`);
   const regressions = baseline.filter((n) => inRun(n) && after.get(n) !== 'pass');
   assert.deepEqual(regressions, [], 'berth fails tests it is known to pass (conformance/berth-passes.txt); logs in .cache/conformance/results/berth/');
+  if (process.env.BERTH_CONFORMANCE_STRICT === '1') {
+    const accepted = new Set(readNameList(join(REPO, 'conformance/berth-differs.txt')));
+    assert.deepEqual(diff.onlyRef.filter((n) => !accepted.has(n)), [], 'berth fails tests that runc passes');
+  }
 });
