@@ -48,6 +48,11 @@ export function podmanScenario(pm: Podman, runtime: string): StepResult[] {
   r = p(['exec', name, 'cat', '/proc/1/cmdline'], EXEC_TIMEOUT_MS);
   step(res, 'podman/exec-same-pid-namespace', r, r.code === 0 && r.stdout.includes('trap'), "PID 1 of exec's pid namespace to be the container's sh");
 
+  // A process that outlives the runtime's own `exec`: the caller (conmon)
+  // must still get its exit status, whoever reaps first.
+  r = p(['exec', name, 'sh', '-c', 'sleep 2; echo slept'], EXEC_TIMEOUT_MS);
+  step(res, 'podman/exec-long', r, r.code === 0 && r.stdout.trim() === 'slept', 'exit 0 and "slept" from a 2 s exec');
+
   r = p(['stop', '--time', '10', name], 30_000);
   const exit = p(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', name]);
   step(res, 'podman/stop', r, r.code === 0 && exit.stdout.trim() === 'exited 0' && r.ms < 9_000, `a graceful stop by SIGTERM in < 9 s, "exited 0" (inspect: ${exit.stdout.trim() || why(exit)}, ${r.ms} ms)`);
@@ -79,6 +84,9 @@ export function ctrScenario(cd: Containerd, runtime: string): StepResult[] {
 
   r = cd.ctr(['task', 'exec', '--exec-id', 'e1', id, 'cat', '/proc/1/cmdline'], EXEC_TIMEOUT_MS);
   step(res, 'ctr/exec-same-pid-namespace', r, r.code === 0 && r.stdout.includes('trap'), "PID 1 of exec's pid namespace to be the container's sh");
+
+  r = cd.ctr(['task', 'exec', '--exec-id', 'e2', id, 'sh', '-c', 'sleep 2; echo slept'], EXEC_TIMEOUT_MS);
+  step(res, 'ctr/exec-long', r, r.code === 0 && r.stdout.trim() === 'slept', 'exit 0 and "slept" from a 2 s exec');
 
   r = cd.ctr(['task', 'kill', id]);
   const end = Date.now() + 9_000;
