@@ -25,6 +25,9 @@ const builds = entries
     outfile: `dist/${e.out}`,
     bundle: true,
     platform: 'node',
+    // ESM entry first: jsonc-parser's `main` is a UMD build whose require('./impl/…')
+    // esbuild cannot follow, so a bundle using it would fail at load time.
+    mainFields: ['module', 'main'],
     target: 'node20',
     format: 'cjs',
     // Prefer ESM entry points: jsonc-parser's UMD `main` hides its requires from the bundler.

@@ -26,17 +26,20 @@ export class LspClient {
     });
   }
 
-  /** `built`: run dist/server.js (the shipped bundle) instead of the TypeScript source. */
-  static async start(opts: { host?: boolean; built?: boolean } = {}): Promise<LspClient> {
-    const args = opts.built ? [resolve(ROOT, 'dist/server.js'), '--stdio'] : ['--import', 'tsx', resolve(ROOT, 'extension/server/main.ts'), '--stdio'];
+  /** `serverPath`: run that bundled server (like dist/server.js) instead of the TypeScript source. */
+  static async start(opts: { host?: boolean; serverPath?: string } = {}): Promise<LspClient> {
+    const args = opts.serverPath ? [opts.serverPath, '--stdio'] : ['--import', 'tsx', resolve(ROOT, 'extension/server/main.ts'), '--stdio'];
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     conn.listen();
     const c = new LspClient(child, conn);
-    await conn.sendRequest('initialize', {
+    // A server that dies while starting (a broken bundle) must fail the caller, not hang it.
+    const died = new Promise<never>((_, rej) => child.once('exit', (code, sig) => rej(new Error(`language server exited (${code ?? sig}) before answering initialize`))));
+    died.catch(() => undefined);
+    await Promise.race([died, conn.sendRequest('initialize', {
       processId: process.pid, rootUri: null, capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
       initializationOptions: { host: opts.host ?? true },
-    });
+    })]);
     await conn.sendNotification('initialized', {});
     return c;
   }
