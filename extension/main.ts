@@ -8,6 +8,7 @@ import { ContainersTree } from './containers/tree';
 import { Ctx } from './ctx';
 import { LOGS_SCHEME, LogsDocuments } from './docs/logsDocument';
 import { STATE_SCHEME, StateDocuments } from './docs/stateDocument';
+import { detectOciConfigs } from './lsp/detect';
 import { statusBar } from './statusBar';
 
 let ctx: Ctx | undefined;
@@ -33,6 +34,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Bert
     vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, new LogsDocuments(c)),
     vscode.languages.registerCodeLensProvider([{ language: 'oci-config' }, { pattern: '**/config.json', scheme: 'file' }], new RunBundleLens()),
     statusBar(c),
+    detectOciConfigs(c.log),
   );
   for (const [name, factory] of Object.entries(COMMANDS)) c.push(vscode.commands.registerCommand(name, factory(c)));
   c.log.info(`Berth ${(extension.extension.packageJSON as { version?: string }).version} activated in VS Code ${vscode.version}`);

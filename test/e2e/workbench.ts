@@ -79,7 +79,7 @@ export class Workbench {
   /** Picks a row of an open quick pick (signals, confirmations). */
   async pick(label: string): Promise<void> {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-    await row.waitFor({ timeout: 10_000 });
+    await this.until(() => row.isVisible(), `quick pick row ${label}`, 10_000);
     await row.click();
   }
 
@@ -104,8 +104,14 @@ export class Workbench {
   async contextMenu(row: Locator, item: string): Promise<void> {
     await row.click({ button: 'right' });
     const entry = this.page.locator('.context-view .monaco-menu .action-item', { hasText: item }).first();
-    await entry.waitFor({ timeout: 10_000 });
-    await entry.click();
+    await this.until(() => entry.isVisible(), `context menu entry ${item}`, 10_000);
+    // VS Code's menu ignores a mouse-up that comes too soon after it opened;
+    // click until the menu closes, which is when the entry has run.
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await this.until(async () => {
+      if (await entry.isVisible()) await entry.click({ timeout: 1000 }).catch(() => undefined);
+      return !(await menu.isVisible());
+    }, `the context menu to run ${item}`, 10_000);
   }
 
   statusBarText(): Promise<string> {

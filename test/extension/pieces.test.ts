@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Backoff } from '../../extension/berthd/backoff';
+import { looksLikeOciConfig } from '../../extension/lsp/ociConfig';
 import { rangeOfPointer } from '../../extension/run/pointer';
 import { chunks, WRITE_CHUNK_BYTES } from '../../extension/terminal/chunks';
 import { MAX_MESSAGE_BYTES } from '../../helper/protocol/version';
@@ -40,4 +41,12 @@ test('pointer: value ranges, escaped segments, missing parts fall back to the ne
   assert.equal(at('/process/args/9'), '"args": ["sh", "-c"]', 'missing index → the property holding the array');
   assert.equal(at('/linux/namespaces'), text.trimEnd(), 'nothing of it exists → the root');
   assert.equal(rangeOfPointer('', '/x'), undefined);
+});
+
+test('oci-config detection: config.json with a top-level ociVersion, pretty-printed or not', () => {
+  assert.ok(looksLikeOciConfig('/b/config.json', '{\n\t"ociVersion": "1.3.0",\n\t"process": {}\n}\n'));
+  assert.ok(looksLikeOciConfig('/b/config.json', '{"ociVersion":"1.0.2"'), 'an unfinished document still counts');
+  assert.ok(!looksLikeOciConfig('/b/other.json', '{"ociVersion":"1.3.0"}'), 'only config.json');
+  assert.ok(!looksLikeOciConfig('/b/config.json', '{"compilerOptions": {"ociVersion": 1}}'), 'only at the top level');
+  assert.ok(!looksLikeOciConfig('/b/config.json', '[{"ociVersion": "1"}]'));
 });
