@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeBundle } from '../../test/fixtures/bundle';
-import { call, cycle, forceDeleteAll, parallelCycles, runToExit, type Ctx } from './measure';
+import { call, cycle, execTrue, forceDeleteAll, parallelCycles, runToExit, startExecTarget, type Ctx } from './measure';
 import { benchRuntimes, type BenchRuntime } from './runtimes';
 import { median, p95 } from './stats';
 
-const OPS = ['run /bin/true to exit', 'create', 'start', 'delete', 'create→start→exit→delete', '20 parallel cycles (wall)'] as const;
+const OPS = ['run /bin/true to exit', 'create', 'start', 'delete', 'create→start→exit→delete', 'exec /bin/true (running container)', '20 parallel cycles (wall)'] as const;
 type Op = (typeof OPS)[number];
 
 function arg(name: string, dflt: number): number {
@@ -59,6 +59,10 @@ async function main(): Promise<void> {
   const bundle = makeBundle(['/bin/true'], (s) => {
     s.ociVersion = '1.0.2';
   });
+  // The exec target: PID 1 sleeps until killed (the finally force-deletes it).
+  const longRunning = makeBundle(['sleep', '3600'], (s) => {
+    s.ociVersion = '1.0.2';
+  });
   const root = mkdtempSync(join(tmpdir(), 'berth-bench-root-'));
   // One --root per runtime: their state layouts differ.
   const ctxs = new Map<string, Ctx>();
@@ -82,6 +86,8 @@ async function main(): Promise<void> {
   try {
     // One untimed cycle each: page cache, the runtime's first-run work.
     for (const r of found) await cycle(r, ctx(r), `warm-${r.name}`);
+    const execTargets = new Map<string, boolean>();
+    for (const r of found) await sample(r, () => startExecTarget(r, ctx(r), longRunning.dir, `exec-${r.name}`), () => execTargets.set(r.name, true));
     for (let i = 0; i < iterations; i++) {
       for (const r of rotate(found, i)) {
         const s = samples.get(r.name)!;
@@ -92,6 +98,7 @@ async function main(): Promise<void> {
           s.delete.push(c.delete);
           s['create→start→exit→delete'].push(c.cycle);
         });
+        if (execTargets.get(r.name)) await sample(r, () => execTrue(r, ctx(r), `exec-${r.name}`), (ms) => s['exec /bin/true (running container)'].push(ms));
       }
     }
     for (let i = 0; i < rounds; i++) {
@@ -103,6 +110,7 @@ async function main(): Promise<void> {
     // Anything a failed call left: force-delete through each runtime, then the files.
     for (const r of found) forceDeleteAll(r, ctx(r));
     bundle.cleanup();
+    longRunning.cleanup();
     rmSync(root, { recursive: true, force: true });
   }
   console.log(table(found, samples, iterations, rounds));

@@ -80,6 +80,17 @@ export function runToExit(rt: BenchRuntime, ctx: Ctx, id: string): Promise<numbe
   return call(rt, ctx, ['run', '--bundle', ctx.bundle, id]);
 }
 
+/** A running container to exec into: created from `bundle` (a long-running process) and started. */
+export async function startExecTarget(rt: BenchRuntime, ctx: Ctx, bundle: string, id: string): Promise<void> {
+  await call(rt, ctx, ['create', '--bundle', bundle, id]);
+  await call(rt, ctx, ['start', id]);
+}
+
+/** `exec` of /bin/true in a running container, to its exit. */
+export function execTrue(rt: BenchRuntime, ctx: Ctx, id: string): Promise<number> {
+  return call(rt, ctx, ['exec', id, '/bin/true']);
+}
+
 /** `n` full cycles at once; resolves with the wall time until the last one finished. */
 export async function parallelCycles(rt: BenchRuntime, ctx: Ctx, idPrefix: string, n: number): Promise<number> {
   const t0 = process.hrtime.bigint();
