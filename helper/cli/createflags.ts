@@ -26,13 +26,17 @@ OPTIONS:
 export function createOptions(id: string, v: Values): CreateOptions {
   const fds = v['preserve-fds'] === undefined ? 0 : Number(v['preserve-fds']);
   if (!Number.isInteger(fds) || fds < 0) throw new UsageError(`--preserve-fds: \`${v['preserve-fds']}\` is not a non-negative integer`);
+  // Socket activation, as crun: the caller's LISTEN_FDS sockets (from fd 3) go to the container's PID 1.
+  const listen = Number(process.env.LISTEN_FDS ?? 0);
+  const activation = Number.isInteger(listen) && listen > 0;
   return {
     id,
+    env: activation ? [`LISTEN_FDS=${listen}`, 'LISTEN_PID=1'] : undefined,
     bundle: resolve((v.bundle as string | undefined) ?? '.'),
     pidFile: v['pid-file'] as string | undefined,
     consoleSocket: v['console-socket'] as string | undefined,
     noPivot: v['no-pivot'] === true,
-    preserveFds: fds,
+    preserveFds: activation ? Math.max(fds, listen) : fds,
     configFile: v.config as string | undefined,
   };
 }

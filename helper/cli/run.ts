@@ -17,7 +17,7 @@ export const verb: Verb = {
   positionals: [1, 1],
   async run(v, [id], g) {
     const opts = createOptions(id, v);
-    const cfg = (await import('../runtime/config')).loadConfig(opts.bundle, opts.configFile);
+    const cfg = (await import('../runtime/config')).parseConfig(opts.bundle, opts.configFile);
     const ownTty = cfg.spec.process?.terminal === true && !opts.consoleSocket && !v.detach;
     const term = ownTty ? attachTerminal() : undefined;
     if (term) opts.consoleFd = term.remoteFd;

@@ -6,6 +6,7 @@ import { closeSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import * as C from '../linux/constants';
 import { fdPath, mkdirAllInRoot, openInRoot } from '../linux/inroot';
+import { SysError } from '../linux/errors';
 import { libc } from '../linux/libc';
 import { mount } from '../linux/mount';
 import type { MountPlan } from '../linux/mountopts';
@@ -37,7 +38,15 @@ export function mountCgroups(rootfd: number, dest: string, plan: MountPlan): voi
       const path = own.get(ctrls) ?? '/';
       const host = path !== '/' ? hostMount(ctrls) : undefined;
       if (host) bindHostCgroup(host, path, rootfd, sub, flags);
-      else mount('cgroup', fdPath(sfd), 'cgroup', flags, ctrls.startsWith('name=') ? `none,${ctrls}` : ctrls, sub);
+      else {
+        try {
+          mount('cgroup', fdPath(sfd), 'cgroup', flags, ctrls.startsWith('name=') ? `none,${ctrls}` : ctrls, sub);
+        } catch (e) {
+          // In a user namespace a fresh v1 mount is refused: bind the host's hierarchy instead.
+          if (!(e instanceof SysError && e.code === 'EPERM')) throw e;
+          bindHostCgroup(hostMount(ctrls), path, rootfd, sub, flags);
+        }
+      }
     } finally {
       closeSync(sfd);
     }

@@ -96,6 +96,7 @@ function main(): void {
     execProcess(cfg.spec.process!, {
       path: built.exe,
       preserveFds: cfg.preserveFds,
+      keepGroups: cfg.spec.annotations?.['run.oci.keep_original_groups'] === '1',
       seccomp: built.seccomp && (() => built.seccomp!.load()),
     });
   } catch (e) {

@@ -55,6 +55,8 @@ export interface ExecPlan {
   preserveFds: number;
   /** Installs the seccomp filter (helper/linux/seccomp.ts); called at the one point the kernel allows. */
   seccomp?: () => void;
+  /** crun's run.oci.keep_original_groups annotation: keep the caller's supplementary groups. */
+  keepGroups?: boolean;
 }
 
 /** From here on the parent is gone: failures are printed by main.ts and end the init. */
@@ -73,7 +75,7 @@ export function execProcess(p: Process, plan: ExecPlan): never {
   at('/process/capabilities/bounding', () => setBounding(sets.bounding));
   at('/process/user', () => {
     setKeepCaps(true);
-    setGroups(p.user.additionalGids ?? []);
+    if (!plan.keepGroups) setGroups(p.user.additionalGids ?? []);
     setResGid(p.user.gid);
     setResUid(p.user.uid);
   });

@@ -23,6 +23,8 @@ export interface CreateOptions {
   consoleFd?: number;
   /** crun's --config: read the config from this file instead of <bundle>/config.json. */
   configFile?: string;
+  /** Entries added to process.env (socket activation: LISTEN_FDS, LISTEN_PID). */
+  env?: string[];
   noPivot?: boolean;
   /** Number of fds after 0-2 passed through to the container (runc --preserve-fds). */
   preserveFds?: number;

@@ -16,7 +16,18 @@ export interface LoadedConfig {
   warnings: Finding[];
 }
 
+export interface ParsedConfig {
+  spec: Spec;
+  bundle: string;
+  path: string;
+}
+
 export function loadConfig(bundleArg: string, configFile?: string): LoadedConfig {
+  return checkConfig(parseConfig(bundleArg, configFile));
+}
+
+/** Reads and parses config.json: cheap, so `create` can start the init stage before the (slower) validation. */
+export function parseConfig(bundleArg: string, configFile?: string): ParsedConfig {
   const bundle = resolve(bundleArg);
   try {
     if (!statSync(bundle).isDirectory()) throw new RuntimeError(`bundle \`${bundle}\` is not a directory`, 'bad-bundle');
@@ -38,6 +49,11 @@ export function loadConfig(bundleArg: string, configFile?: string): LoadedConfig
   } catch (e) {
     throw new RuntimeError(`parse \`${path}\`: ${(e as Error).message.replace(/^./, (c) => c.toLowerCase())}`, 'bad-bundle', '');
   }
+  return { spec, bundle, path };
+}
+
+/** Validates a parsed config; throws the first error with its pointer, returns the warnings. */
+export function checkConfig({ spec, bundle, path }: ParsedConfig): LoadedConfig {
   const findings = validate(spec, bundle);
   const error = findings.find((f) => f.severity === 'error');
   if (error) throw new RuntimeError(`${path}: ${error.pointer}: ${error.message}`, 'bad-bundle', error.pointer);

@@ -4,22 +4,24 @@
 // the init is killed (its mounts die with its mount namespace), the state
 // directory and pid file are removed.
 import type { Socket } from 'node:net';
-import { rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mkfifo } from '../linux/exec';
 import { procStat } from '../linux/proc';
 import { connectUnix } from '../linux/pty';
 import { OCI_VERSION } from '../spec/default';
+import type { Spec } from '../spec/types';
 import type { CreateOptions, Created, RuntimeContext } from './api';
 import { SyncChannel } from './channel';
 import { attachCgroup, deferredLimits } from './cgroups';
 import type { CgroupHandle } from '../linux/cgroups';
-import { loadConfig } from './config';
+import { checkConfig, parseConfig } from './config';
 import { RuntimeError } from './errors';
 import { runHooks } from './hooks';
 import { withLock } from './lock';
 import { spawnInit } from './spawn';
-import { chownToContainerRoot, finishTrampoline, trampolineFor } from './userns';
+import { chownToContainerRoot, finishTrampoline, trampolineFor, type Trampoline } from './userns';
 import { toState } from './status';
 import { atomicWrite, checkId, Store, type StoredState } from './store';
 import type { InitConfig } from './sync';
@@ -27,8 +29,9 @@ import type { InitConfig } from './sync';
 export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<Created> {
   const store = new Store(ctx.root);
   checkId(opts.id);
-  const { spec, bundle, rootfs, warnings } = loadConfig(opts.bundle, opts.configFile);
-  for (const w of warnings) ctx.log?.('warn', w.message, { pointer: w.pointer, code: w.code });
+  const parsed = parseConfig(opts.bundle, opts.configFile);
+  const { spec, bundle } = parsed;
+  if (opts.env?.length && spec.process) spec.process.env = [...(spec.process.env ?? []), ...opts.env];
   const terminal = spec.process?.terminal === true;
   if (terminal && opts.consoleSocket === undefined && opts.consoleFd === undefined) {
     throw new RuntimeError('cannot allocate a tty without --console-socket when the container detaches', 'bad-argument', '/process/terminal');
@@ -36,77 +39,118 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
   if (!terminal && opts.consoleSocket !== undefined) {
     throw new RuntimeError('--console-socket given but process.terminal is false', 'bad-argument', '/process/terminal');
   }
-  return withLock(ctx.root, opts.id, async () => {
-    store.reserve(opts.id);
-    let consoleSock: number | undefined;
-    let spawned: ReturnType<typeof spawnInit> | undefined;
-    let exited: Created['exited'] | undefined;
-    let cg: CgroupHandle | undefined;
-    try {
-      store.writeConfig(opts.id, spec);
-      mkfifo(store.fifo(opts.id), 0o600);
-      if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
-      const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
-      // User and time namespaces need a single-threaded step before node (userns.ts).
-      const trampoline = trampolineFor(spec);
-      if (trampoline?.userNs) chownToContainerRoot(store.fifo(opts.id), spec);
-      spawned = spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline });
-      const child = spawned.child;
-      exited = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
-      let exitInfo = '';
-      void exited.then((x) => (exitInfo = x.signal ? `killed by ${x.signal}` : `exit status ${x.code}`));
-      child.once('error', () => undefined); // reported through the channel's end
-      const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `init stage ended before the container was created${exitInfo ? ` (${exitInfo})` : ''}`);
-      // The init's host pid: the trampoline's child when it forks; its id maps are written first.
-      const initPid = trampoline ? await finishTrampoline(child.pid!, trampoline, spec) : child.pid!;
-      // Before the init unshares its cgroup namespace (it waits for the InitConfig below).
-      cg = attachCgroup(ctx, store, opts.id, spec, initPid);
-      const cfg: InitConfig = {
-        id: opts.id, pid: initPid, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
-        preserveFds: opts.preserveFds ?? 0, consoleSocketFd: spawned.consoleFd,
-      };
-      ch.send(cfg);
-      for (;;) {
-        const m = await ch.next();
-        if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
-        if (m.type === 'created') break;
-        if (m.type === 'hooks') {
-          const state = { ...toState(opts.id, 'creating', undefined), pid: initPid, bundle, annotations: spec.annotations };
-          const hookOpts = { warn: (m: string) => ctx.log?.('warn', m) };
-          await runHooks('prestart', spec.hooks?.prestart, state, hookOpts);
-          await runHooks('createRuntime', spec.hooks?.createRuntime, state, hookOpts);
-          ch.send({ type: 'resume' });
+  let consoleSock: number | undefined;
+  let init: InitHandle | undefined;
+  try {
+    if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
+    // Node's start-up is most of the init stage's cost: without a trampoline,
+    // start it now and validate the config while it boots (it waits for InitConfig).
+    if (!needsTrampoline(spec)) init = startInit(spec, opts, consoleSock);
+    const { rootfs, warnings } = checkConfig(parsed);
+    for (const w of warnings) ctx.log?.('warn', w.message, { pointer: w.pointer, code: w.code });
+    return await withLock(ctx.root, opts.id, async () => {
+      store.reserve(opts.id);
+      let cg: CgroupHandle | undefined;
+      try {
+        store.writeConfig(opts.id, spec);
+        mkfifo(store.fifo(opts.id), 0o600);
+        // User and time namespaces need a single-threaded step before node (userns.ts).
+        const trampoline = trampolineFor(spec);
+        if (!init) {
+          if (trampoline?.userNs) chownToContainerRoot(store.fifo(opts.id), spec);
+          init = startInit(spec, opts, consoleSock, trampoline);
         }
+        const { child, ch, exited } = init;
+        // The init's host pid: the trampoline's child when it forks; its id maps are written first.
+        const initPid = trampoline ? await finishTrampoline(child.pid!, trampoline, spec) : child.pid!;
+        // Before the init unshares its cgroup namespace (it waits for the InitConfig below).
+        cg = attachCgroup(ctx, store, opts.id, spec, initPid);
+        const cfg: InitConfig = {
+          id: opts.id, pid: initPid, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
+          preserveFds: opts.preserveFds ?? 0, consoleSocketFd: init.consoleFd,
+        };
+        ch.send(cfg);
+        for (;;) {
+          const m = await ch.next();
+          if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
+          if (m.type === 'created') break;
+          if (m.type === 'hooks') {
+            const state = { ...toState(opts.id, 'creating', undefined), pid: initPid, bundle, annotations: spec.annotations };
+            const hookOpts = { warn: (m: string) => ctx.log?.('warn', m) };
+            await runHooks('prestart', spec.hooks?.prestart, state, hookOpts);
+            await runHooks('createRuntime', spec.hooks?.createRuntime, state, hookOpts);
+            ch.send({ type: 'resume' });
+          }
+        }
+        if (cg) deferredLimits(cg, spec);
+        const pid = initPid;
+        const st: StoredState = {
+          ociVersion: spec.ociVersion || OCI_VERSION, id: opts.id, pid, startTime: procStat(pid)?.startTime ?? '',
+          bundle, rootfs, created: new Date().toISOString(), owner: 'root', annotations: spec.annotations,
+        };
+        store.write(st);
+        if (opts.pidFile) atomicWrite(resolve(opts.pidFile), String(pid));
+        ch.close();
+        void exited.then((x) => recordExit(store, opts.id, st.startTime, x));
+        return { state: toState(opts.id, 'created', st), exited };
+      } catch (e) {
+        await init?.kill();
+        try {
+          cg?.destroy();
+        } catch (err) {
+          ctx.log?.('warn', (err as Error).message);
+        }
+        store.remove(opts.id);
+        if (opts.pidFile) rmSync(resolve(opts.pidFile), { force: true });
+        throw e;
       }
-      if (cg) deferredLimits(cg, spec);
-      const pid = initPid;
-      const st: StoredState = {
-        ociVersion: spec.ociVersion || OCI_VERSION, id: opts.id, pid, startTime: procStat(pid)?.startTime ?? '',
-        bundle, rootfs, created: new Date().toISOString(), owner: 'root', annotations: spec.annotations,
-      };
-      store.write(st);
-      if (opts.pidFile) atomicWrite(resolve(opts.pidFile), String(pid));
-      ch.close();
-      void exited.then((x) => recordExit(store, opts.id, st.startTime, x));
-      return { state: toState(opts.id, 'created', st), exited };
-    } catch (e) {
-      const child = spawned?.child;
-      if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+    });
+  } catch (e) {
+    await init?.kill();
+    throw e;
+  } finally {
+    if (consoleSock !== undefined) closeSync(consoleSock);
+  }
+}
+
+/** A started init stage, waiting for its InitConfig. */
+interface InitHandle {
+  child: ChildProcess;
+  ch: SyncChannel;
+  consoleFd?: number;
+  exited: Created['exited'];
+  /** SIGKILLs the init unless it already exited, and waits for it. */
+  kill(): Promise<void>;
+}
+
+function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefined, trampoline?: Trampoline): InitHandle {
+  const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
+  const spawned = spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline });
+  const child = spawned.child;
+  const exited: Created['exited'] = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
+  let exitInfo = '';
+  void exited.then((x) => (exitInfo = x.signal ? `killed by ${x.signal}` : `exit status ${x.code}`));
+  child.once('error', () => undefined); // reported through the channel's end
+  const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `init stage ended before the container was created${exitInfo ? ` (${exitInfo})` : ''}`);
+  return {
+    child, ch, consoleFd: spawned.consoleFd, exited,
+    async kill() {
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         child.kill('SIGKILL');
         await exited;
       }
-      try {
-        cg?.destroy();
-      } catch (err) {
-        ctx.log?.('warn', (err as Error).message);
-      }
-      store.remove(opts.id);
-      if (opts.pidFile) rmSync(resolve(opts.pidFile), { force: true });
-      throw e;
-    } finally {
-      if (consoleSock !== undefined) require('node:fs').closeSync(consoleSock);
-    }
-  });
+      ch.close();
+    },
+  };
+}
+
+/** True when the spec asks for user or time namespaces (or is too malformed to tell: validation will say why). */
+function needsTrampoline(spec: Spec): boolean {
+  try {
+    return trampolineFor(spec) !== undefined;
+  } catch {
+    return true;
+  }
 }
 
 /** Keeps the exit status in state.json when this process saw the init exit. */

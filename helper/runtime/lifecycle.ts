@@ -1,6 +1,6 @@
 // start, state, list, kill and delete: each reads the store, computes the
 // live status and refuses transitions runtime.md forbids.
-import { closeSync, openSync, readSync, readlinkSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as C from '../linux/constants';
 import { isAlive, pidsInNamespace } from '../linux/proc';
 import type { Spec, State, Status } from '../spec/types';
@@ -132,8 +132,11 @@ export async function remove(ctx: RuntimeContext, id: string, force = false): Pr
           }
         }
         const deadline = Date.now() + 5000;
+        let thawed = false;
         while (isAlive(st.pid, st.startTime)) {
           if (Date.now() > deadline) throw new RuntimeError(`container \`${id}\`: init ${st.pid} did not die after SIGKILL`);
+          // A frozen task cannot die: thaw the v1 freezer cgroup holding it, wherever someone put it.
+          if (!thawed && Date.now() > deadline - 4500) thawed = thawFreezerOf(st.pid);
           await sleep(2);
         }
       }
@@ -149,4 +152,18 @@ export async function remove(ctx: RuntimeContext, id: string, force = false): Pr
     // After the container is gone (runtime.md step 12); failures are warnings.
     await runHooks('poststop', spec?.hooks?.poststop, toState(id, 'stopped', st), { warn: (m) => ctx.log?.('warn', m) });
   });
+}
+
+/** Writes THAWED to the cgroup v1 freezer that holds `pid`, if it is frozen; true when it did. */
+function thawFreezerOf(pid: number): boolean {
+  try {
+    const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.split(':')[1]?.split(',').includes('freezer'));
+    if (!line) return false;
+    const dir = `/sys/fs/cgroup/freezer${line.split(':').slice(2).join(':')}`;
+    if (!readFileSync(`${dir}/freezer.state`, 'utf8').startsWith('FROZEN')) return false;
+    writeFileSync(`${dir}/freezer.state`, 'THAWED');
+    return true;
+  } catch {
+    return false;
+  }
 }

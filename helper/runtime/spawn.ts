@@ -4,7 +4,7 @@
 // back right after (facts in ../shared/DESIGN.md: this works from Node's main
 // thread; fork() through koffi does not).
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as C from '../linux/constants';
 import { setnsFd, setnsPath, unshare } from '../linux/ns';
@@ -35,7 +35,7 @@ export interface SpawnExtras {
 
 export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, number], preserveFds: number, consoleSock?: number, extras: SpawnExtras = {}): SpawnedInit {
   const slots: StdioOptions = [...stdio];
-  for (let i = 0; i < preserveFds; i++) slots.push(3 + i);
+  for (let i = 0; i < preserveFds; i++) slots.push(preservable(3 + i) ? 3 + i : 'ignore');
   const syncFd = slots.length;
   slots.push('pipe');
   let consoleFd: number | undefined;
@@ -65,5 +65,19 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
       setnsFd(restore, C.CLONE_NEWPID, '/proc/self/ns/pid');
       closeSync(restore);
     }
+  }
+}
+
+/**
+ * Whether fd `fd` of this process can go to the container: it must be open
+ * (runc skips gaps in --preserve-fds too), and not one of Node's own event
+ * loop descriptors, which fill the gaps the caller left (epoll, eventfd).
+ */
+function preservable(fd: number): boolean {
+  try {
+    const target = readlinkSync(`/proc/self/fd/${fd}`);
+    return target !== 'anon_inode:[eventpoll]' && target !== 'anon_inode:[eventfd]';
+  } catch {
+    return false;
   }
 }

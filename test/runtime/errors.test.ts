@@ -20,7 +20,7 @@ describe('errors', () => {
     const pidFile = join(b.dir, 'pid');
     const x = r.run(['create', '-b', b.dir, '--pid-file', pidFile, id], { globals });
     assert.equal(x.status, 1, `create must fail: ${x.stderr}`);
-    assert.equal(existsSync(join(r.root, id)), false, 'no state directory left');
+    assert.equal(existsSync(join(r.root, r.id(id))), false, 'no state directory left');
     assert.equal(existsSync(pidFile), false, 'no pid file left');
     assert.deepEqual(pidsHolding(r.stdoutPath), [], 'no init process left');
     return x.stderr;

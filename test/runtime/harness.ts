@@ -34,9 +34,32 @@ export class Runner {
     this.out = mkdtempSync(join(tmpdir(), `${name}-out-`));
   }
 
-  /** Runs `bin --root <root> ...args` with stdout/stderr in files; stdin is /dev/null. */
-  run(args: string[], opts: { cwd?: string; globals?: string[]; timeoutMs?: number; stdio?: (number | 'ignore' | 'inherit')[] } = {}): Result {
-    const id = args[args.length - 1];
+  /**
+   * The id the runtime sees for a test's container name. Cgroup paths are
+   * derived from ids alone, so ids must be unique across everyone's
+   * concurrent tests, not just within this runner's --root.
+   */
+  id(name: string): string {
+    return `${name}-${process.pid}`;
+  }
+
+  /** Appends the unique suffix to the container id in a verb's arguments. */
+  private withIds(args: string[]): string[] {
+    const out = [...args];
+    const verb = out[0];
+    if (verb === 'kill') {
+      const i = out.findIndex((a, j) => j > 0 && !a.startsWith('-'));
+      if (i > 0) out[i] = this.id(out[i]);
+    } else if (['create', 'run', 'start', 'state', 'delete'].includes(verb) && out.length > 1) {
+      out[out.length - 1] = this.id(out[out.length - 1]);
+    }
+    return out;
+  }
+
+  /** Runs `bin --root <root> ...args` with stdout/stderr in files; stdin is /dev/null. Container names get a unique suffix (id()). */
+  run(rawArgs: string[], opts: { cwd?: string; globals?: string[]; timeoutMs?: number; stdio?: (number | 'ignore' | 'inherit')[] } = {}): Result {
+    const args = this.withIds(rawArgs);
+    const id = rawArgs[rawArgs.length - 1];
     if (args[0] === 'create' || args[0] === 'run') this.ids.add(id);
     const o = this.stdoutPath;
     const e = join(this.out, 'stderr');

@@ -57,7 +57,7 @@ describe('berth lifecycle', () => {
     assert.notEqual(r.run(['kill', 'c1', 'KILL']).status, 0, 'kill of a stopped container fails');
 
     assert.equal(r.run(['delete', 'c1']).status, 0);
-    assert.equal(existsSync(join(r.root, 'c1')), false, 'state directory removed');
+    assert.equal(existsSync(join(r.root, r.id('c1'))), false, 'state directory removed');
     assert.deepEqual(readdirSync(join(r.root, '.locks')), [], 'no lock left');
     assert.notEqual(r.run(['state', 'c1']).status, 0);
   });
@@ -84,7 +84,7 @@ describe('berth lifecycle', () => {
     assert.match(d.stderr, /not stopped: created/);
     assert.equal(r.run(['delete', '--force', 'c2']).status, 0);
     assert.equal(alive(pid), false);
-    assert.equal(existsSync(join(r.root, 'c2')), false);
+    assert.equal(existsSync(join(r.root, r.id('c2'))), false);
   });
 
   test('duplicate and unknown ids are errors', () => {
@@ -110,12 +110,12 @@ describe('berth lifecycle', () => {
     try {
       const table = r.run(['list']).stdout.split('\n');
       assert.match(table[0], /^ID\s+PID\s+STATUS\s+BUNDLE\s+CREATED\s+OWNER$/);
-      assert.match(table[1], new RegExp(`^l1\\s+\\d+\\s+created\\s+${b.dir}`));
+      assert.match(table[1], new RegExp(`^${r.id('l1')}\\s+\\d+\\s+created\\s+${b.dir}`));
       const json = JSON.parse(r.run(['list', '--format', 'json']).stdout);
       assert.equal(json.length, 1);
-      assert.equal(json[0].id, 'l1');
+      assert.equal(json[0].id, r.id('l1'));
       assert.equal(json[0].status, 'created');
-      assert.equal(r.run(['list', '-q']).stdout, 'l1\n');
+      assert.equal(r.run(['list', '-q']).stdout, `${r.id('l1')}\n`);
     } finally {
       r.run(['delete', '--force', 'l1']);
     }
@@ -149,7 +149,7 @@ describe('berth lifecycle', () => {
     try {
       const x = r.run(['run', '-b', e.dir, 'e1']);
       assert.equal(x.status, 42);
-      assert.equal(existsSync(join(r.root, 'e1')), false, 'run deletes after exit');
+      assert.equal(existsSync(join(r.root, r.id('e1'))), false, 'run deletes after exit');
       const y = r.run(['run', '--keep', '-b', e.dir, 'e2']);
       assert.equal(y.status, 42);
       assert.equal(r.state('e2').status, 'stopped');

@@ -85,7 +85,7 @@ describe('terminal', () => {
       let out = '';
       let status = 0;
       try {
-        out = execFileSync('script', ['-qec', `${BERTH} --root ${r.root} run -b ${b.dir} tty2`, '/dev/null'], { encoding: 'utf8', timeout: 20000, stdio: ['pipe', 'pipe', 'pipe'] });
+        out = execFileSync('script', ['-qec', `${BERTH} --root ${r.root} run -b ${b.dir} ${r.id('tty2')}`, '/dev/null'], { encoding: 'utf8', timeout: 20000, stdio: ['pipe', 'pipe', 'pipe'] });
       } catch (e) {
         status = (e as { status: number }).status;
         out = (e as { stdout: string }).stdout;
