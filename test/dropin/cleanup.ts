@@ -46,35 +46,43 @@ export function unmountUnder(dir: string): void {
   }
 }
 
-/** Kills the processes in, then removes, the cgroup `rel` (a path below each hierarchy's top) and everything below it. */
+/**
+ * Kills the processes in, then removes, the cgroup `rel` (a path below each
+ * hierarchy's top) and everything below it. Retries for a while: a killed
+ * process leaves its cgroup only once it has been reaped.
+ */
 export function removeCgroupTree(rel: string): void {
-  for (const h of readdirSync('/sys/fs/cgroup')) {
-    const top = join('/sys/fs/cgroup', h, rel);
-    const dirs: string[] = [];
-    const walk = (d: string) => {
-      try {
-        if (!statSync(d).isDirectory()) return;
-      } catch {
-        return;
-      }
-      dirs.push(d);
-      for (const n of readdirSync(d)) {
+  for (let round = 0; round < 30; round++) {
+    let left = 0;
+    for (const h of readdirSync('/sys/fs/cgroup')) {
+      const dirs: string[] = [];
+      const walk = (d: string) => {
         try {
-          if (statSync(join(d, n)).isDirectory()) walk(join(d, n));
+          if (!statSync(d).isDirectory()) return;
         } catch {
-          /* vanished */
+          return;
+        }
+        dirs.push(d);
+        for (const n of readdirSync(d)) {
+          try {
+            if (statSync(join(d, n)).isDirectory()) walk(join(d, n));
+          } catch {
+            /* vanished */
+          }
+        }
+      };
+      walk(join('/sys/fs/cgroup', h, rel));
+      for (const d of dirs.sort((a, b) => b.length - a.length)) {
+        try {
+          for (const p of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) kill(Number(p));
+          rmdirSync(d);
+        } catch {
+          left++;
         }
       }
-    };
-    walk(top);
-    for (const d of dirs.sort((a, b) => b.length - a.length)) {
-      try {
-        for (const p of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) kill(Number(p));
-        rmdirSync(d);
-      } catch {
-        /* busy or gone: best effort, reported by the caller's checks */
-      }
     }
+    if (left === 0) return;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
 }
 
