@@ -19,7 +19,7 @@ export const verb: Verb = {
         'silent', 'slave', 'strictatime', 'suid', 'symfollow', 'sync', 'unbindable',
       ],
       linux: {
-        namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'uts'],
+        namespaces: ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'],
         capabilities: [...CAPS],
         cgroup: { v1: true, v2: true, systemd: false, systemdUser: false },
         apparmor: { enabled: false },
