@@ -18,6 +18,7 @@ import { alive, keeperAlive, reclaim, spawnKeeper, startTime, stopKeeper } from 
 import type { Logger } from './log';
 import { capLog, closeStdio, openStdio } from './logs';
 import { holdersOf, killAll } from './orphans';
+import { strictSpec, writeShadowBundle } from './strict';
 import { type ContainerRecord, Records } from './records';
 
 export interface Peer {
@@ -100,7 +101,7 @@ export class Containers {
 
   async create(p: CreateParams, peer: Peer): Promise<ContainerInfo> {
     const spec = checkBundle(p.bundle, peer.strict ? peer.uid : undefined);
-    if (peer.strict) throw new DaemonError(ErrorCode.Forbidden, 'strict mode: creating containers for non-root peers is not supported yet by this berthd');
+    const checked = peer.strict ? strictSpec(spec, p.bundle, peer.uid, peer.gid) : undefined;
     if (this.live.has(p.id) || existsSync(`${this.ctx.root}/${p.id}`)) throw new DaemonError(ErrorCode.Exists, `container ${p.id}: already exists`, { pointer: '/id' });
     const terminal = spec.process?.terminal === true;
     const record: ContainerRecord = { id: p.id, created: new Date().toISOString(), terminal, intent: 'create', defaultCgroup: !spec.linux?.cgroupsPath };
@@ -112,7 +113,8 @@ export class Containers {
     try {
       if (terminal) receiver = await ConsoleReceiver.listen(this.records.consoleSocket(p.id));
       else stdio = openStdio(this.records.logPath(p.id));
-      const created = await this.runtime.create(this.ctx, { id: p.id, bundle: p.bundle, consoleSocket: receiver?.path, stdio });
+      const bundle = checked ? writeShadowBundle(this.records.containerDir(p.id), checked) : p.bundle;
+      const created = await this.runtime.create(this.ctx, { id: p.id, bundle, consoleSocket: receiver?.path, stdio });
       const pid = created.state.pid;
       record.pid = pid;
       record.pidStart = pid ? startTime(pid) : undefined;

@@ -1,0 +1,105 @@
+// --strict for non-root group members: a bundle the caller owns runs in a
+// forced user namespace whose root is the caller; a bundle owned by someone
+// else, hooks, namespaces by path and devices are refused with Forbidden.
+// The client is `nobody` (with the allowed group) through setpriv.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { ErrorCode } from '../../helper/protocol/errors';
+import { defaultSpec } from '../../helper/spec/default';
+import { makeBundle, type Bundle } from '../fixtures/bundle';
+import { cleanupDir, makeDir, startBerthd, type Berthd } from './harness';
+
+const GID = 4243;
+const NOBODY = 65534;
+
+// Sends each request of argv[2] (a JSON array of [method, params]) in turn and
+// prints the answers as one JSON array; `wait` polls state until stopped.
+const CLIENT = `
+const net = require('net');
+const reqs = JSON.parse(process.argv[2]);
+const s = net.connect(process.argv[1]);
+let buf = Buffer.alloc(0), id = 0, pending, out = [];
+function send(method, params) { return new Promise((res) => { pending = res; const body = JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }); s.write('Content-Length: ' + Buffer.byteLength(body) + '\\r\\n\\r\\n' + body); }); }
+s.on('data', (d) => { buf = Buffer.concat([buf, d]); for (;;) { const i = buf.indexOf('\\r\\n\\r\\n'); if (i < 0) return; const n = Number(/Content-Length: (\\d+)/.exec(buf.subarray(0, i).toString())[1]); if (buf.length < i + 4 + n) return; const m = JSON.parse(buf.subarray(i + 4, i + 4 + n)); buf = buf.subarray(i + 4 + n); pending(m); } });
+s.on('connect', async () => {
+  await send('hello', { protocol: 1, client: 'strict-test' });
+  for (const [method, params] of reqs) {
+    if (method === 'wait') { for (let k = 0; k < 200; k++) { const a = await send('state', params); if (a.result && a.result.status === 'stopped') break; await new Promise((r) => setTimeout(r, 25)); } continue; }
+    out.push(await send(method, params));
+  }
+  process.stdout.write(JSON.stringify(out)); s.destroy();
+});
+`;
+
+type Answer = { result?: Record<string, unknown> & { data?: string }; error?: { code: number; message: string } };
+
+function asMember(socket: string, reqs: [string, unknown][]): Answer[] {
+  const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', CLIENT, socket, JSON.stringify(reqs)], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Answer[];
+}
+
+let b: Berthd;
+let dir: string;
+const bundles: Bundle[] = [];
+
+function ownedBundle(args: string[], edit?: (s: ReturnType<typeof defaultSpec>) => void, owner = NOBODY): Bundle {
+  const x = makeBundle(args, (s) => {
+    const r = defaultSpec({ rootless: true, uid: NOBODY, gid: NOBODY });
+    Object.assign(s, r);
+    s.process!.terminal = false;
+    s.process!.args = args;
+    edit?.(s);
+  });
+  execFileSync('chown', ['-R', `${owner}:${owner}`, x.dir]);
+  bundles.push(x);
+  return x;
+}
+
+before(async () => {
+  dir = makeDir();
+  b = await startBerthd(dir, ['--strict', '--group', String(GID)]);
+});
+
+after(async () => {
+  await b.stop();
+  for (const x of bundles) x.cleanup();
+  await cleanupDir(dir);
+});
+
+test('a member runs its own bundle; the container root is the caller (uid 65534 on the host)', () => {
+  const x = ownedBundle(['sh', '-c', 'echo uid=$(id -u); cat /proc/self/uid_map']);
+  const [created, started, logs, deleted] = asMember(b.socket, [
+    ['create', { id: 'strict1', bundle: x.dir }],
+    ['start', { id: 'strict1' }],
+    ['wait', { id: 'strict1' }],
+    ['logs', { id: 'strict1' }],
+    ['delete', { id: 'strict1' }],
+  ]);
+  assert.equal(created.error, undefined, created.error?.message);
+  assert.equal(started.error, undefined, started.error?.message);
+  const out = Buffer.from(logs.result!.data!, 'base64').toString();
+  assert.match(out, /uid=0/);
+  assert.match(out, /^\s*0\s+65534\s+1\s*$/m, 'uid 0 inside is 65534 outside');
+  assert.equal(deleted.error, undefined);
+});
+
+test('refused with Forbidden: a bundle owned by root, hooks, namespaces by path, devices', () => {
+  const rootOwned = ownedBundle(['true'], undefined, 0);
+  const hooks = ownedBundle(['true'], (s) => (s.hooks = { prestart: [{ path: '/bin/true' }] }));
+  const nsPath = ownedBundle(['true'], (s) => s.linux!.namespaces!.push({ type: 'network', path: '/proc/1/ns/net' }));
+  const devices = ownedBundle(['true'], (s) => (s.linux!.devices = [{ path: '/dev/sda', type: 'b', major: 8, minor: 0 }]));
+  const answers = asMember(b.socket, [
+    ['create', { id: 's-root', bundle: rootOwned.dir }],
+    ['create', { id: 's-hooks', bundle: hooks.dir }],
+    ['create', { id: 's-ns', bundle: nsPath.dir }],
+    ['create', { id: 's-dev', bundle: devices.dir }],
+    ['list', {}],
+  ]);
+  for (const a of answers.slice(0, 4)) assert.equal(a.error?.code, ErrorCode.Forbidden, JSON.stringify(a));
+  assert.match(answers[1].error!.message, /\/hooks/);
+  assert.match(answers[2].error!.message, /\/linux\/namespaces\/\d+\/path/);
+  assert.match(answers[3].error!.message, /\/linux\/devices/);
+  assert.deepEqual(answers[4].result!.containers, []);
+});
