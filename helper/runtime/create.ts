@@ -70,6 +70,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
           preserveFds: opts.preserveFds ?? 0, consoleSocketFd: init.consoleFd,
         };
         ch.send(cfg);
+        ctx.log?.('debug', 'init stage configured', { id: opts.id, pid: initPid, cgroup: cg?.paths.path });
         for (;;) {
           const m = await ch.next();
           if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
@@ -89,6 +90,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
           bundle, rootfs, created: new Date().toISOString(), owner: 'root', annotations: spec.annotations,
         };
         store.write(st);
+        ctx.log?.('debug', 'container created', { id: opts.id, pid });
         if (opts.pidFile) atomicWrite(resolve(opts.pidFile), String(pid));
         ch.close();
         void exited.then((x) => recordExit(store, opts.id, st.startTime, x));
