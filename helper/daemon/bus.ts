@@ -13,6 +13,12 @@ interface Subscription {
 
 export class EventBus {
   private subs = new Map<string, Subscription>();
+  private taps: ((e: Published) => void)[] = [];
+
+  /** Sees every published event (berthd's own bookkeeping), subscribers or not. */
+  onPublish(tap: (e: Published) => void): void {
+    this.taps.push(tap);
+  }
 
   subscribe(send: (e: ContainerEvent) => void, ids?: string[]): string {
     const subscription = randomUUID().replace(/-/g, '');
@@ -26,6 +32,7 @@ export class EventBus {
 
   publish(type: EventType, id: string, extra: { pid?: number; exitStatus?: ExitStatus } = {}): void {
     const e: Published = { type, id, time: new Date().toISOString(), ...extra };
+    for (const tap of this.taps) tap(e);
     for (const [subscription, s] of this.subs) if (!s.ids || s.ids.has(id)) s.send({ subscription, ...e });
   }
 

@@ -199,6 +199,14 @@ export class Containers {
     this.bus.publish('deleted', id);
   }
 
+  /** Deleted outside berthd (the CLI): drop what berthd kept and tell subscribers. */
+  vanished(id: string): void {
+    const l = this.live.get(id);
+    if (!l || l.record.intent) return;
+    this.forget(id);
+    this.bus.publish('deleted', id);
+  }
+
   private forget(id: string): void {
     const l = this.live.get(id);
     l?.console?.close();

@@ -20,6 +20,7 @@ import { KeyedQueue } from './queue';
 import { DATA_DIR_NAME, Records } from './records';
 import type { DaemonRuntime } from './runtime';
 import { becomeSubreaper } from './sys';
+import { Watcher } from './watch';
 
 export const VERSION = '0.1.0';
 
@@ -30,6 +31,7 @@ export class Daemon {
   lockFd?: number;
   private shared!: Shared;
   private gid?: number;
+  private watcher?: Watcher;
 
   constructor(private readonly opts: DaemonOptions, private readonly log: Logger, private readonly runtime: DaemonRuntime) {}
 
@@ -47,6 +49,9 @@ export class Daemon {
     const containers = new Containers(this.runtime, { root: opts.root, log: (level, msg, fields) => log(level, msg, fields) }, new Records(dataDir), bus, log);
     this.shared = { containers, bus, queue: new KeyedQueue(), audit: new AuditLog(opts.auditLog), log, root: opts.root, version: VERSION };
     const rec = await containers.recover();
+    this.watcher = new Watcher(this.runtime, { root: opts.root }, bus, log, (id) => containers.owned(id) !== undefined, (id) => containers.vanished(id));
+    await this.watcher.poll(); // learn the current statuses quietly before anyone subscribes
+    this.watcher.start();
     if (rec.adopted || rec.cleaned) log('info', 'recovered containers', rec);
     this.server = await listenSocket(opts.socket, this.gid, (s) => this.accept(s));
     log('info', 'listening', { socket: opts.socket, root: opts.root, group: opts.group, gid: this.gid, ms: Math.round(performance.now() - t0) });
@@ -84,6 +89,7 @@ export class Daemon {
     this.server = undefined;
     if (server) await new Promise<void>((res) => server.close(() => res()));
     for (const c of this.connections) c.close();
+    this.watcher?.stop();
     this.shared?.containers.close();
     this.shared?.audit.close();
     rmSync(this.opts.socket, { force: true });

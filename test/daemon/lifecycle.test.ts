@@ -27,6 +27,14 @@ after(async () => {
   await cleanupDir(dir);
 });
 
+async function waitEvent(events: ContainerEvent[], type: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!events.some((e) => e.type === type)) {
+    assert.ok(Date.now() < deadline, `${type} event within 5 s (have ${events.map((e) => e.type).join(',')})`);
+    await sleep(50);
+  }
+}
+
 function bundle(args: string[]): Bundle {
   const x = makeBundle(args);
   bundles.push(x);
@@ -77,20 +85,29 @@ test('a second create with the same id is refused with Exists', async () => {
   }
 });
 
-test('containers created outside berthd in the same root are listed with live status', async () => {
+test('containers created outside berthd in the same root are listed with live status and reported as events', async () => {
   const x = bundle(['sleep', '30']);
-  const made = await runtime.create({ root: b.root }, { id: 'ext1', bundle: x.dir, stdio: [0, 1, 2] });
   const c = await b.connect();
+  const events: ContainerEvent[] = [];
+  c.onEvent((e) => events.push(e));
+  await c.request('subscribe', { ids: ['ext1'] });
+  const made = await runtime.create({ root: b.root }, { id: 'ext1', bundle: x.dir, stdio: [0, 1, 2] });
   try {
     await runtime.start({ root: b.root }, 'ext1');
     let info = (await c.request('list', {})).containers.find((s) => s.id === 'ext1');
     assert.equal(info?.status, 'running');
     assert.equal(info?.owner, 'external');
+    // berthd learns of outside changes by a one-second poll: give it the time to see each state.
+    await waitEvent(events, 'started');
     await c.request('kill', { id: 'ext1', signal: 'KILL' });
     await made.exited;
     info = await c.request('state', { id: 'ext1' });
     assert.equal(info.status, 'stopped', 'status comes from the process, not the stored file');
-    await c.request('delete', { id: 'ext1' });
+    await waitEvent(events, 'exited');
+    await runtime.delete({ root: b.root }, 'ext1');
+    await waitEvent(events, 'deleted');
+    assert.deepEqual(events.map((e) => e.type).filter((t) => t !== 'started' && t !== 'created'), ['exited', 'deleted']);
+    assert.ok(events.some((e) => e.type === 'created' || e.type === 'started'), 'the external container was announced');
   } finally {
     c.close();
   }
