@@ -7,8 +7,13 @@
 //
 //   parent                                  init
 //   ------                                  ----
+//   parse config.json
 //   unshare(NEWPID) / setns(pid path);
-//   spawn node dist/init.js; setns back     (starts, blocks reading fd)
+//   spawn node dist/init.js; setns back     (boots: ~100 ms of Node start-up,
+//   validate the config meanwhile;           then blocks reading the fd)
+//   claim the id, make exec.fifo
+//   (user/time namespaces: spawn happens here, through the unshare(1)
+//   trampoline of userns.ts, which writes the id maps first)
 //   put the init's pid in its cgroup
 //   → InitConfig                            dumpable off; join ns by path;
 //                                           unshare mount/uts/ipc/net/cgroup;
@@ -23,8 +28,11 @@
 //   write state.json + pid file; exit
 //   (later) `start` opens the fifo for
 //   reading; the init unblocks, writes 1
-//   byte; `start` reads it, removes fifo    user, caps, umask, cwd, nnp, seccomp,
-//                                           CLOEXEC on fds, execve
+//   byte; `start` reads it, removes fifo    startContainer hooks; seccomp (first if
+//                                           no nnp); bounding set, groups, gid, uid,
+//                                           caps; umask, cwd, nnp, seccomp (last if
+//                                           nnp); signals reset; CLOEXEC on fds ≥
+//                                           3+preserveFds; execve
 //
 // Any failure before `created` is sent as ← {error, pointer?, message} and the
 // init exits 1; the parent kills what is left, removes the state directory
