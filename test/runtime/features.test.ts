@@ -16,7 +16,7 @@ test('features is valid against the features schema and names our namespaces and
   const ajv = new Ajv({ strict: false });
   for (const f of ['defs.json', 'defs-linux.json', 'features-linux.json']) ajv.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, f), 'utf8')), f);
   const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMA_DIR, 'features-schema.json'), 'utf8')));
-  const doc = JSON.parse(execFileSync(BERTH, ['features'], { encoding: 'utf8' }));
+  const doc: { linux: { namespaces: string[] }; hooks: string[]; mountOptions: string[] } = JSON.parse(execFileSync(BERTH, ['features'], { encoding: 'utf8' }));
   assert.ok(validate(doc), JSON.stringify(validate.errors));
   assert.deepEqual([...doc.linux.namespaces].sort(), ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts']);
   assert.ok(doc.hooks.includes('createContainer'));

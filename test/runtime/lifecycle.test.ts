@@ -2,12 +2,13 @@
 // creating → created → running → stopped, the transitions that must fail,
 // list/state output, kill by name and number, delete leaving nothing.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
-import { alive, ensureBuilt, ROOT_DIR, Runner, until } from './harness';
+import { alive, BERTH, ensureBuilt, ROOT_DIR, Runner, until } from './harness';
 
 const SCHEMA_DIR = join(ROOT_DIR, '../shared/reference/runtime-spec-schema');
 
@@ -156,6 +157,27 @@ describe('berth lifecycle', () => {
       assert.equal(r.run(['delete', 'e2']).status, 0);
     } finally {
       e.cleanup();
+    }
+  });
+
+  test('run forwards signals to the container and exits with its status', async () => {
+    const t = makeBundle(['sh', '-c', 'trap "exit 9" TERM; sleep 300 & wait']);
+    const out = openSync(join(t.dir, 'out'), 'w');
+    try {
+      const child = spawn(BERTH, ['--root', r.root, 'run', '-b', t.dir, r.id('fwd')], { stdio: ['ignore', out, out] });
+      const done = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+      await until(() => {
+        const x = r.run(['state', 'fwd']);
+        return x.status === 0 && JSON.parse(x.stdout).status === 'running';
+      }, 10000, 'running');
+      const pid = r.state('fwd').pid;
+      await until(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sh'), 5000, 'sh');
+      child.kill('SIGTERM');
+      assert.equal(await done, 9);
+      assert.equal(existsSync(join(r.root, r.id('fwd'))), false, 'deleted after exit');
+    } finally {
+      closeSync(out);
+      t.cleanup();
     }
   });
 
