@@ -5,7 +5,7 @@ import { closeSync, statSync } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import * as C from '../linux/constants';
 import { fdPath, mkdirAllInRoot, openInRoot, touchInRoot } from '../linux/inroot';
-import { mount } from '../linux/mount';
+import { mount, mountSetattrRecursive } from '../linux/mount';
 import { BIND_REMOUNT_MASK, planMount, type MountPlan } from '../linux/mountopts';
 import type { Mount } from '../spec/types';
 import { mountCgroups } from './cgroupfs';
@@ -25,6 +25,17 @@ export function mountEntry(rootfd: number, bundle: string, m: Mount, pointer: st
     }
     applyPropagation(rootfd, m.destination, plan);
   });
+}
+
+/** rro, rnosuid, …: set on the mount and everything below it. */
+function applyRecursive(rootfd: number, dest: string, plan: MountPlan): void {
+  if (!plan.recursive) return;
+  const top = openInRoot(rootfd, posix.normalize(dest), C.O_PATH);
+  try {
+    mountSetattrRecursive(top, plan.recursive.set, plan.recursive.clear, dest);
+  } finally {
+    closeSync(top);
+  }
 }
 
 function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan): void {
@@ -55,6 +66,7 @@ function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan): v
 }
 
 export function applyPropagation(rootfd: number, dest: string, plan: MountPlan): void {
+  applyRecursive(rootfd, dest, plan);
   if (!plan.propagation.length) return;
   const top = openInRoot(rootfd, posix.normalize(dest), C.O_PATH);
   try {

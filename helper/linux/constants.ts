@@ -87,4 +87,5 @@ export const SYS = {
   pivot_root: 155,
   close_range: 436,
   openat2: 437,
+  mount_setattr: 442,
 } as const;

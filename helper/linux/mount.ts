@@ -26,3 +26,11 @@ export function chdir(path: string): void {
 export function fchdir(fd: number, shown: string): void {
   check(libc().fchdir(fd), 'fchdir', shown);
 }
+
+/** mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE): attributes for a whole mount tree. */
+export function mountSetattrRecursive(fd: number, set: number, clear: number, shown: string): void {
+  const attr = Buffer.alloc(32); // struct mount_attr { u64 attr_set, attr_clr, propagation, userns_fd }
+  attr.writeBigUInt64LE(BigInt(set), 0);
+  attr.writeBigUInt64LE(BigInt(clear), 8);
+  check(libc().syscall(C.SYS.mount_setattr, 'int', fd, 'const char *', '', 'uint32', 0x1000 | 0x8000, 'void *', attr, 'size_t', 32), 'mount_setattr', shown);
+}

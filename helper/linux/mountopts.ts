@@ -11,6 +11,8 @@ export interface MountPlan {
   /** Comma-joined filesystem data, e.g. "size=65536k,mode=755". */
   data: string;
   bind: boolean;
+  /** Recursive attributes (rro, rnosuid, …), applied to the whole tree with mount_setattr(AT_RECURSIVE). */
+  recursive?: { set: number; clear: number };
   /** Options this runtime recognised but cannot apply (reported, not silently dropped). */
   unsupported: string[];
 }
@@ -33,20 +35,35 @@ export const PROPAGATION: Record<string, number> = {
   slave: C.MS_SLAVE, rslave: C.MS_SLAVE | C.MS_REC, unbindable: C.MS_UNBINDABLE, runbindable: C.MS_UNBINDABLE | C.MS_REC,
 };
 
-/** Recursive mount attributes (mount_setattr); accepted and applied non-recursively for now. */
-const RECURSIVE: Record<string, string> = {
-  rro: 'ro', rrw: 'rw', rnosuid: 'nosuid', rsuid: 'suid', rnodev: 'nodev', rdev: 'dev', rnoexec: 'noexec',
-  rexec: 'exec', rnodiratime: 'nodiratime', rdiratime: 'diratime', rrelatime: 'relatime', rnorelatime: 'norelatime',
-  rnoatime: 'noatime', ratime: 'atime', rstrictatime: 'strictatime', rnostrictatime: 'nostrictatime',
-  rnosymfollow: 'nosymfollow', rsymfollow: 'symfollow',
+// MOUNT_ATTR_* of mount_setattr(2).
+const A_RDONLY = 0x1;
+const A_NOSUID = 0x2;
+const A_NODEV = 0x4;
+const A_NOEXEC = 0x8;
+const A_ATIME = 0x70; // the atime mode field
+const A_NOATIME = 0x10;
+const A_STRICTATIME = 0x20;
+const A_NODIRATIME = 0x80;
+const A_NOSYMFOLLOW = 0x200000;
+
+/** Recursive options: [attributes to set, attributes to clear]. */
+const RECURSIVE: Record<string, [number, number]> = {
+  rro: [A_RDONLY, 0], rrw: [0, A_RDONLY], rnosuid: [A_NOSUID, 0], rsuid: [0, A_NOSUID], rnodev: [A_NODEV, 0], rdev: [0, A_NODEV],
+  rnoexec: [A_NOEXEC, 0], rexec: [0, A_NOEXEC], rnodiratime: [A_NODIRATIME, 0], rdiratime: [0, A_NODIRATIME],
+  rrelatime: [0, A_ATIME], rnorelatime: [A_STRICTATIME, A_ATIME], rnoatime: [A_NOATIME, A_ATIME], ratime: [0, A_ATIME],
+  rstrictatime: [A_STRICTATIME, A_ATIME], rnostrictatime: [0, A_ATIME], rnosymfollow: [A_NOSYMFOLLOW, 0], rsymfollow: [0, A_NOSYMFOLLOW],
 };
 
 export function planMount(options: string[] = []): MountPlan {
   const plan: MountPlan = { flags: 0, propagation: [], data: '', bind: false, unsupported: [] };
   const data: string[] = [];
-  for (const raw of options) {
-    const o = RECURSIVE[raw] ?? raw;
-    if (o in SET) plan.flags |= SET[o];
+  for (const o of options) {
+    if (o in RECURSIVE) {
+      const [set, clear] = RECURSIVE[o];
+      const r = (plan.recursive ??= { set: 0, clear: 0 });
+      r.set = (r.set & ~clear) | set;
+      r.clear = (r.clear & ~set) | clear;
+    } else if (o in SET) plan.flags |= SET[o];
     else if (o in CLEAR) plan.flags &= ~CLEAR[o];
     else if (o in PROPAGATION) plan.propagation.push(PROPAGATION[o]);
     else if (o === 'tmpcopyup' || o === 'idmap' || o === 'ridmap') plan.unsupported.push(o);

@@ -65,6 +65,23 @@ describe('rootfs and namespaces', () => {
     }
   });
 
+  test('recursive attributes (rro, rnosuid) reach every submount of an rbind', () => {
+    // The host's /sys has submounts (/sys/fs/cgroup/...), so an rbind of it is a tree.
+    const b = makeBundle(['sh', '-c', 'grep -E " /hostsys(/fs/cgroup)? " /proc/self/mountinfo | cut -d" " -f5,6; grep -c " /hostsys/" /proc/self/mountinfo'], (s) => {
+      s.mounts!.push({ destination: '/hostsys', type: 'bind', source: '/sys', options: ['rbind', 'rro', 'rnosuid'] });
+    });
+    try {
+      const x = r.run(['run', '-b', b.dir, 'rro']);
+      assert.equal(x.status, 0, x.stderr);
+      const lines = x.stdout.trim().split('\n');
+      assert.ok(Number(lines.pop()) > 0, 'the rbind brought submounts');
+      assert.ok(lines.length >= 2, x.stdout);
+      for (const l of lines) assert.match(l, /^\/hostsys\S* ro,nosuid/, l);
+    } finally {
+      b.cleanup();
+    }
+  });
+
   test('--no-pivot: MS_MOVE + chroot gives the same root', () => {
     const b = makeBundle(['sh', '-c', 'ls /; cat /proc/self/mountinfo | cut -d" " -f5 | head -1']);
     try {

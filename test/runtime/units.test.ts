@@ -17,8 +17,9 @@ import { checkId, Store } from '../../helper/runtime/store';
 import { defaultSpec } from '../../helper/spec/default';
 
 test('planMount: set and clear flags, propagation apart, the rest as data', () => {
-  const p = planMount(['rbind', 'ro', 'nosuid', 'rw', 'rslave', 'size=1m', 'mode=755', 'rnoexec']);
-  assert.equal(p.flags, C.MS_BIND | C.MS_REC | C.MS_NOSUID | C.MS_NOEXEC, 'rw clears ro; rnoexec applies noexec');
+  const p = planMount(['rbind', 'ro', 'nosuid', 'rw', 'rslave', 'size=1m', 'mode=755', 'rnoexec', 'rro', 'rrw', 'rnoatime']);
+  assert.equal(p.flags, C.MS_BIND | C.MS_REC | C.MS_NOSUID, 'rw clears ro');
+  assert.deepEqual(p.recursive, { set: 0x8 | 0x10, clear: 0x1 | 0x70 }, 'rnoexec, rrw cancels rro, rnoatime sets the atime field');
   assert.deepEqual(p.propagation, [C.MS_SLAVE | C.MS_REC]);
   assert.equal(p.data, 'size=1m,mode=755');
   assert.equal(p.bind, true);
