@@ -81,11 +81,14 @@ async function main(argv: string[]): Promise<number> {
     }
     if (special === 'help' || rest.length === 0) {
       process.stdout.write(GLOBAL_HELP);
-      return rest.length === 0 && special !== 'help' ? 1 : 0;
+      return 0; // as runc: help without a command is not an error
     }
     const [name, ...given] = rest;
     const load = COMMANDS[name];
-    if (!load) throw new UsageError(`no such command: ${name}`);
+    if (!load) {
+      log('error', `no such command: ${name}`);
+      return 3; // runc's (urfave/cli's) status for an unknown command
+    }
     const verb: Verb = load();
     // exec: everything from the command on is the command's own (`exec <id> ls -la`).
     const args = verb.commandAfter === undefined ? given : endFlagsAt(given, verb.options, verb.commandAfter);

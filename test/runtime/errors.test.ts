@@ -80,7 +80,6 @@ describe('errors', () => {
     const cases: [string[], RegExp][] = [
       [['create'], /missing arguments/],
       [['create', '--bogus', 'x'], /unknown option '--bogus'/],
-      [['frobnicate'], /no such command: frobnicate/],
       [['create', '-b', '/nonexistent-bundle', 'x'], /bundle .*nonexistent-bundle.*no such directory/],
       [['create', '../escape'], /invalid container id/],
       [['list', '--format', 'xml'], /invalid format/],
@@ -91,6 +90,10 @@ describe('errors', () => {
       assert.equal(x.status, 1, args.join(' '));
       assert.match(x.stderr, re, args.join(' '));
     }
+    const unknown = r.run(['frobnicate']);
+    assert.equal(unknown.status, 3, 'unknown command: 3, as runc');
+    assert.match(unknown.stderr, /no such command: frobnicate/);
+    assert.equal(r.run([]).status, 0, 'no command: help, status 0, as runc');
     assert.equal(r.run([], { globals: ['--log-format', 'yaml'] }).status, 1);
     assert.match(r.run([], { globals: ['--version'] }).stdout, /^berth version .*\nspec: 1\.3\.0/);
     assert.deepEqual(readdirSync(r.root).filter((d) => d !== '.locks'), [], 'nothing created by bad arguments');
