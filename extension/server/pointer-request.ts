@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { PointerRange, PointerToRangeParams } from './protocol';
-import { parsed } from './document';
-import { pointerRange } from './ranges';
+import { locate, spanOf } from './locate';
 import { LANGUAGE_ID } from './protocol';
 
 export function pointerToRange(documents: TextDocuments<TextDocument>, params: PointerToRangeParams): PointerRange | null {
@@ -17,6 +16,9 @@ export function pointerToRange(documents: TextDocuments<TextDocument>, params: P
     try { text = readFileSync(fileURLToPath(params.uri), 'utf8'); } catch { return null; }
     doc = TextDocument.create(params.uri, LANGUAGE_ID, -1, text);
   }
-  const p = parsed(doc);
-  return p.root ? pointerRange(doc, p.root, params.pointer) : null;
+  const text = doc.getText();
+  const found = locate(text, [params.pointer]);
+  if (!found.has('')) return null;
+  const s = spanOf(found, params.pointer);
+  return { start: doc.positionAt(s.offset), end: doc.positionAt(s.offset + s.length) };
 }

@@ -2,16 +2,23 @@
 // dotted form (`process.args[0]`) used in messages.
 
 export function encodeSegment(s: string | number): string {
-  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof s === 'number') return String(s);
+  // Fast path: the editor builds pointers for every key it passes.
+  if (!s.includes('~') && !s.includes('/')) return s;
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 export function decodePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segs = pointer.slice(1).split('/');
+  return pointer.includes('~') ? segs.map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : segs;
 }
 
-export const join = (pointer: string, ...segments: (string | number)[]): string =>
-  pointer + segments.map((s) => `/${encodeSegment(s)}`).join('');
+export function join(pointer: string, ...segments: (string | number)[]): string {
+  let out = pointer;
+  for (const s of segments) out += `/${encodeSegment(s)}`;
+  return out;
+}
 
 /** `/process/args/0` → `process.args[0]`; the root is `config`. */
 export function displayPath(pointer: string): string {

@@ -122,9 +122,9 @@ test('features from `runc features` and a state document: parity with the offici
 });
 
 test('a typo is a warning for Berth where the official schema sees nothing', () => {
-  const doc = { ...defaultSpec(), hostnme: 'x' } as unknown;
+  const doc = { ...defaultSpec(), domainnme: 'x' } as unknown;
   assert.equal(official.config(doc), true);
   const f = schemaCheck(doc);
-  assert.deepEqual(f.map((x) => [x.code, x.severity, x.pointer]), [['spec/unknown-key', 'warning', '/hostnme']]);
-  assert.match(f[0].message, /did you mean `hostname`/);
+  assert.deepEqual(f.map((x) => [x.code, x.severity, x.pointer]), [['spec/unknown-key', 'warning', '/domainnme']]);
+  assert.match(f[0].message, /did you mean `domainname`/);
 });

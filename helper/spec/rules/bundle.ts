@@ -1,10 +1,29 @@
 // Checks against the bundle on disk (only when the caller names it): the
 // root filesystem exists, and `process.args[0]` is an executable the
 // container's PATH finds in it — what would otherwise fail only at `start`.
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { arr, type Rule } from './rule';
 import { resolveInRootfs } from './rootfs-path';
+
+/**
+ * Answers about the bundle on disk, remembered for a second: the editor
+ * re-checks on every keystroke and the root filesystem rarely changes between two.
+ */
+const memo = new Map<string, { at: number; value: unknown }>();
+function remembered<T>(key: string, compute: () => T): T {
+  const now = Date.now();
+  const hit = memo.get(key);
+  if (hit && now - hit.at < 1000) return hit.value as T;
+  const value = compute();
+  if (memo.size > 256) memo.clear();
+  memo.set(key, { at: now, value });
+  return value;
+}
+
+const statCached = (path: string): Stats | undefined => remembered(`stat\0${path}`, () => {
+  try { return statSync(path); } catch { return undefined; }
+});
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -18,11 +37,9 @@ export const rootExists: Rule = {
     const path = c.root?.path;
     if (!bundleDir || typeof path !== 'string') return [];
     const dir = rootfsDir(bundleDir, path);
-    try {
-      if (!statSync(dir).isDirectory()) return [{ pointer: '/root/path', code: 'root/not-directory', severity: 'error', message: `root.path \`${path}\` is not a directory (${dir})` }];
-    } catch {
-      return [{ pointer: '/root/path', code: 'root/missing', severity: 'error', message: `root.path \`${path}\` does not exist (${dir})` }];
-    }
+    const st = statCached(dir);
+    if (!st) return [{ pointer: '/root/path', code: 'root/missing', severity: 'error', message: `root.path \`${path}\` does not exist (${dir})` }];
+    if (!st.isDirectory()) return [{ pointer: '/root/path', code: 'root/not-directory', severity: 'error', message: `root.path \`${path}\` is not a directory (${dir})` }];
     return [];
   },
 };
@@ -40,11 +57,11 @@ export const argsResolvable: Rule = {
     const rootPath = c.root?.path;
     if (!bundleDir || typeof cmd !== 'string' || typeof rootPath !== 'string') return [];
     const rootfs = rootfsDir(bundleDir, rootPath);
-    try { if (!statSync(rootfs).isDirectory()) return []; } catch { return []; }
-    const isExec = (path: string) => {
+    if (!statCached(rootfs)?.isDirectory()) return [];
+    const isExec = (path: string) => remembered(`exec\0${rootfs}\0${path}`, () => {
       const r = resolveInRootfs(rootfs, path);
       return r !== undefined && r.stat.isFile() && (r.stat.mode & 0o111) !== 0;
-    };
+    });
     if (cmd.includes('/')) {
       const abs = cmd.startsWith('/') ? cmd : `${typeof p.cwd === 'string' ? p.cwd : '/'}/${cmd}`;
       if (isExec(abs)) return [];
