@@ -47,7 +47,7 @@ export function benchRuntimes(): { found: BenchRuntime[]; missing: string[] } {
         }
       : { name: 'crun', bin: '/usr/bin/crun', real: '/usr/bin/crun' },
   );
-  const berth = join(REPO, 'dist/berth');
+  const berth = process.env.BERTH_BIN ?? join(REPO, 'dist/berth');
   add({ name: 'berth', bin: berth, real: berth });
   return { found, missing };
 }
