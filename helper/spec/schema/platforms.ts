@@ -102,7 +102,7 @@ export const vmSchema: Schema = obj('Settings for virtual-machine-based runtimes
 
 export const zosSchema: Schema = obj('Settings for z/OS containers. Berth ignores them.', {
   namespaces: arr('Namespaces.', obj('A namespace.', {
-    type: names('The kind.', [['mount', ''], ['pid', ''], ['uts', ''], ['ipc', '']]),
+    type: names('The kind.', [['mount', 'its own mount table'], ['pid', 'its own process IDs'], ['uts', 'its own hostname'], ['ipc', 'its own IPC objects']]),
     path: ref('FilePath', 'Join this namespace.'),
   }, { required: ['type'] })),
 }, { specLink: link('config-zos.md', '') });
