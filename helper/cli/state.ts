@@ -1,7 +1,7 @@
 // `berth state <id>`: the runtime.md state document, as runc prints it.
 import { listDetailed } from '../runtime/lifecycle';
 import { Store } from '../runtime/store';
-import { RuntimeError } from '../runtime/errors';
+import { statusOf, toState } from '../runtime/status';
 import type { Verb } from './verb';
 
 export const verb: Verb = {
@@ -10,9 +10,9 @@ export const verb: Verb = {
   options: {},
   positionals: [1, 1],
   async run(_v, [id], g) {
-    if (!new Store(g.root).exists(id)) throw new RuntimeError(`container \`${id}\` does not exist`, 'not-found');
-    const s = (await listDetailed(g.ctx)).find((c) => c.id === id);
-    if (!s) throw new RuntimeError(`container \`${id}\` does not exist`, 'not-found');
+    const store = new Store(g.root);
+    const st = store.read(id); // throws not-found
+    const s = { ...toState(id, statusOf(store, id, st), st), rootfs: st?.rootfs ?? '', created: st?.created ?? '', owner: st?.owner ?? '' };
     process.stdout.write(JSON.stringify(runcOrder(s), null, 2) + '\n');
     return 0;
   },
