@@ -27,19 +27,25 @@ const now = () => performance.now();
 
 type Op = () => unknown | Promise<unknown>;
 
-/** Times several operations run in turn, so that GC and JIT noise falls on all of them alike. */
-async function timeInTurn(...ops: Op[]): Promise<Stat[]> {
+/**
+ * Times several operations run in turn, so that GC and JIT noise falls on all
+ * of them alike. Each sample is `batch` calls divided by `batch`: in-process
+ * operations take tens of microseconds, near the timer's and the GC's grain.
+ */
+async function timeInTurn(batch: number, ...ops: Op[]): Promise<Stat[]> {
   for (let i = 0; i < 5; i++) for (const f of ops) await f();
   const xs: number[][] = ops.map(() => []);
   for (let i = 0; i < RUNS; i++) {
     for (const [k, f] of ops.entries()) {
       const t = now();
-      await f();
-      xs[k].push(now() - t);
+      for (let j = 0; j < batch; j++) await f();
+      xs[k].push((now() - t) / batch);
     }
   }
   return xs.map(stat);
 }
+
+const IN_PROCESS_BATCH = 10;
 
 /** The edit: flip process.terminal, so each run validates a changed text. */
 const flip = (text: string, on: boolean) => text.replace(/"terminal": (true|false)/, `"terminal": ${on}`);
@@ -63,26 +69,33 @@ async function benchDocument(name: string, text: string, client: LspClient) {
   if (!peerFound.some((d) => /boolean/i.test(d.message))) throw new Error(`the peer did not validate against the official schema: ${JSON.stringify(peerFound)}`);
 
   // In process, in turn: Berth's server functions and the peer's, each on a fresh document version.
-  const [berthDiag, peerDiag] = await timeInTurn(
+  const [berthDiag, peerDiag] = await timeInTurn(IN_PROCESS_BATCH,
     () => diagnose(doc(flip(text, v % 2 === 0)), { host: true }),
     async () => { const d = peerDoc(flip(text, v % 2 === 0)); return ls.doValidation(d, ls.parseJSONDocument(d)); },
   );
   const keyDoc = doc(withKey);
   const pk = peerDoc(withKey);
   const pj = ls.parseJSONDocument(pk);
-  const [berthComplete, peerComplete] = await timeInTurn(() => complete(keyDoc, keyPos), () => ls.doComplete(pk, keyPos, pj));
-  const [berthHover, peerHover] = await timeInTurn(() => hover(keyDoc, hoverPos), () => ls.doHover(pk, hoverPos, pj));
+  const [berthComplete, peerComplete] = await timeInTurn(IN_PROCESS_BATCH, () => complete(keyDoc, keyPos), () => ls.doComplete(pk, keyPos, pj));
+  const [berthHover, peerHover] = await timeInTurn(IN_PROCESS_BATCH, () => hover(keyDoc, hoverPos), () => ls.doHover(pk, hoverPos, pj));
 
   // Berth over LSP: the same through the real server process and JSON-RPC.
   await client.open(uri, text);
   let on = false;
-  const [lspDiag] = await timeInTurn(() => client.change(uri, flip(text, (on = !on))));
+  const [lspDiag] = await timeInTurn(1, () => client.change(uri, flip(text, (on = !on))));
   await client.change(uri, withKey);
-  const [lspComplete] = await timeInTurn(() => client.completion(uri, keyPos));
-  const [lspHover] = await timeInTurn(() => client.hover(uri, hoverPos));
+  const [lspComplete] = await timeInTurn(1, () => client.completion(uri, keyPos));
+  const [lspHover] = await timeInTurn(1, () => client.hover(uri, hoverPos));
 
   const diagCount = diagnose(doc(text), { host: true }).length;
-  return { name, lines, diagCount, rows: [
+  // What each side answers, so that a fast empty answer is not mistaken for a fast good one.
+  const answers = {
+    berthCompletion: complete(keyDoc, keyPos).length,
+    peerCompletion: (await ls.doComplete(pk, keyPos, pj))?.items.length ?? 0,
+    berthHover: (hover(keyDoc, hoverPos)?.contents as { value?: string } | undefined)?.value?.length ?? 0,
+    peerHover: JSON.stringify((await ls.doHover(pk, hoverPos, pj))?.contents ?? '').length,
+  };
+  return { name, lines, diagCount, answers, rows: [
     ['diagnostics after edit', berthDiag, lspDiag, peerDiag],
     ['completion', berthComplete, lspComplete, peerComplete],
     ['hover', berthHover, lspHover, peerHover],
@@ -97,10 +110,12 @@ async function main() {
   const client = await LspClient.start({ host: true });
   try {
     const results = [await benchDocument('runc-default', runcDefault(), client), await benchDocument('generated', large(2000), client)];
-    console.log(`bench/language: ms, median (p90) of ${RUNS} runs after 5 warm-up; node ${process.version}`);
+    console.log(`bench/language: ms, median (p90) of ${RUNS} samples after 5 warm-up (in-process samples: mean of ${IN_PROCESS_BATCH} calls); node ${process.version}`);
     let ok = true;
     for (const r of results) {
       console.log(`\n${r.name}: ${r.lines} lines (Berth reports ${r.diagCount} diagnostics on it)`);
+      const a = r.answers;
+      console.log(`answers: completion items berth ${a.berthCompletion} / peer ${a.peerCompletion}; hover text chars berth ${a.berthHover} / peer ${a.peerHover}`);
       console.log(`${'figure'.padEnd(24)} ${'berth in-process'.padStart(16)}  ${'berth over LSP'.padStart(16)}  ${'json-languageservice'.padStart(20)}  faster?`);
       for (const [label, b, l, p] of r.rows) {
         const faster = b.median < p.median;
