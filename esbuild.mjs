@@ -30,8 +30,6 @@ const builds = entries
     mainFields: ['module', 'main'],
     target: 'node20',
     format: 'cjs',
-    // Prefer ESM entry points: jsonc-parser's UMD `main` hides its requires from the bundler.
-    mainFields: ['module', 'main'],
     sourcemap: 'linked',
     legalComments: 'none',
     external: ['koffi', ...(e.external ?? [])],
