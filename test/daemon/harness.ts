@@ -3,7 +3,7 @@
 // it, `crash()` SIGKILLs it; `cleanup()` removes every container left in the
 // root (through the runtime, so mounts and processes go too) and the dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BerthClient } from '../../helper/protocol/client';
@@ -32,19 +32,37 @@ export function requireBuild(): void {
   if (!existsSync(BERTHD)) throw new Error(`${BERTHD} is missing: run \`node esbuild.mjs\` first`);
 }
 
+let snapshot: string | undefined;
+
+/**
+ * A private copy of dist/berthd.js and dist/init.js for this test process,
+ * inside the repository (so `koffi` still resolves from node_modules). In a
+ * shared checkout another `npm test` may rebuild dist/ at any moment, and an
+ * init stage spawned from a half-written init.js fails; the copy is immune.
+ */
+function berthdCopy(): string {
+  if (snapshot) return snapshot;
+  const dir = join(resolve(__dirname, '../../test-artifacts'), `berthd-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['berthd.js', 'init.js']) copyFileSync(resolve(__dirname, '../../dist', f), join(dir, f));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  snapshot = join(dir, 'berthd.js');
+  return snapshot;
+}
+
 export function makeDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'berthd-test-'));
   chmodSync(dir, 0o711); // a non-root client must be able to reach the socket
   return dir;
 }
 
-export async function startBerthd(dir: string = makeDir(), extra: string[] = []): Promise<Berthd> {
+export async function startBerthd(dir: string = makeDir(), extra: string[] = [], nodeFlags: string[] = []): Promise<Berthd> {
   requireBuild();
   const root = join(dir, 'root');
   const socket = join(dir, 'berthd.sock');
   const audit = join(dir, 'audit.log');
   rmSync(socket, { force: true });
-  const child = spawn(process.execPath, [BERTHD, '--root', root, '--socket', socket, '--audit-log', audit, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, berthdCopy(), '--root', root, '--socket', socket, '--audit-log', audit, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
@@ -69,7 +87,7 @@ export async function startBerthd(dir: string = makeDir(), extra: string[] = [])
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
-    restart: () => startBerthd(dir, extra),
+    restart: () => startBerthd(dir, extra, nodeFlags),
   };
   return b;
 }

@@ -18,7 +18,12 @@ let x: Bundle;
 
 before(async () => {
   dir = makeDir();
-  b = await startBerthd(dir);
+  // V8 grows its heap lazily: with the default limit RSS rises for a long
+  // time before the first full collection, leak or not. A small old space
+  // forces collections, so what still grows (or an out-of-memory crash) is
+  // a real leak. Measured: default limit 69 → 100 MB over 1,000 cycles;
+  // with this limit it plateaus at about 75 MB.
+  b = await startBerthd(dir, [], ['--max-old-space-size=32']);
   x = makeBundle(['true']);
 });
 
@@ -48,11 +53,20 @@ test(`${CYCLES} create/start/exit/delete cycles: fds and RSS bounded`, async () 
       if (e.type === 'exited') exits.get(e.id)?.();
     });
     await c.request('subscribe', {});
+    let startRaces = 0;
     const cycle = async (i: number) => {
       const id = `leak-${i}`;
       const exited = new Promise<void>((r) => exits.set(id, r));
       await c.request('create', { id, bundle: x.dir });
-      await c.request('start', { id });
+      try {
+        await c.request('start', { id });
+      } catch (e) {
+        // Known runtime race (helper/runtime/lifecycle.ts start): the init may
+        // write the fifo byte, exec and exit between start's read and its
+        // liveness check. Not a berthd leak: counted, bounded, cleaned up.
+        if (!/its init exited/.test((e as Error).message)) throw e;
+        startRaces++;
+      }
       await exited;
       exits.delete(id);
       await c.request('delete', { id });
@@ -83,8 +97,11 @@ test(`${CYCLES} create/start/exit/delete cycles: fds and RSS bounded`, async () 
     await new Promise((r) => setTimeout(r, 1500)); // let the sweep timer and GC settle
     const end = usage(b.child.pid!);
     console.log(`${CYCLES} cycles in ${(ms / 1000).toFixed(1)} s (${(ms / CYCLES).toFixed(1)} ms each); fds ${start.fds} → ${end.fds}; RSS ${start.rssKb} → ${end.rssKb} kB`);
+    assert.ok(startRaces <= CYCLES / 100, `${startRaces} starts lost to the runtime's fifo race`);
+    if (startRaces) console.log(`note: ${startRaces} start(s) hit the runtime's fifo/exit race (see comment above)`);
     assert.ok(end.fds <= start.fds + 3, `fd count grew from ${start.fds} to ${end.fds}`);
-    assert.ok(end.rssKb <= start.rssKb + 20_000, `RSS grew from ${start.rssKb} kB to ${end.rssKb} kB`);
+    assert.ok(end.rssKb <= start.rssKb + 15_000, `RSS grew from ${start.rssKb} kB to ${end.rssKb} kB`);
+    assert.equal(b.child.exitCode, null, 'berthd alive (no out-of-memory crash)');
     assert.deepEqual(zombieChildren(b.child.pid!), [], 'no zombie children');
     assert.deepEqual((await c.request('list', {})).containers, []);
   } finally {
