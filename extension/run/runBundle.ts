@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { ErrorCode } from '../../helper/protocol/errors';
 import { CONTAINER_ID_PATTERN } from '../../helper/protocol/schemas';
 import type { Finding } from '../../helper/spec/finding';
 import { BerthdError } from '../berthd/errors';
@@ -110,7 +111,7 @@ async function createFailed(ctx: Ctx, bundle: BundleRef, e: unknown): Promise<vo
   const findings: Finding[] = err.data?.findings?.length
     ? err.data.findings
     : err.data?.pointer
-      ? [{ pointer: err.data.pointer, code: `berthd/${err.code}`, severity: 'error', message: err.message }]
+      ? [{ pointer: err.data.pointer, code: `berthd/${errorName(err.code)}`, severity: 'error', message: fieldMessage(err.message, err.data.pointer) }]
       : [];
   ctx.log.error(`create from ${bundle.dir}: ${err.message}`);
   if (findings.length === 0) {
@@ -124,6 +125,17 @@ async function createFailed(ctx: Ctx, bundle: BundleRef, e: unknown): Promise<vo
     editor.selection = new vscode.Selection(first.start, first.start);
     editor.revealRange(first);
   }
+}
+
+/** berthd says `<bundle>/config.json: /process/args/0: <words>`; on the field's line only the words matter. */
+export function fieldMessage(message: string, pointer: string): string {
+  const at = message.indexOf(`${pointer}: `);
+  return at >= 0 ? message.slice(at + pointer.length + 2) : message;
+}
+
+function errorName(code: number): string {
+  const name = Object.entries(ErrorCode).find(([, v]) => v === code)?.[0];
+  return name ? name.replace(/[A-Z]/g, (c, i: number) => (i ? '-' : '') + c.toLowerCase()) : String(code);
 }
 
 /** One message when the container's process ends, with its exit code. */

@@ -118,7 +118,7 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
     : !manifest.contributes?.languages?.some((l) => l.id === 'oci-config')
       ? 'package.json does not contribute the oci-config language yet'
       : undefined;
-  await t.test('a typo in config.json shows a diagnostic', { skip: lsReason }, async () => {
+  await t.test('a typo in config.json shows a diagnostic; berthd\'s create error lands on its line', { skip: lsReason }, async () => {
     const config = join(bundle.dir, 'config.json');
     await wb.command('Go to File');
     await page.keyboard.type('config.json');
@@ -138,6 +138,21 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
       assert.ok((await page.locator('.monaco-editor .squiggly-error').count()) > 0, 'the bad value is underlined');
       await wb.screenshot('typo-diagnostic');
       await page.keyboard.press('Escape');
+      if (daemon) {
+        // Run Bundle anyway: berthd refuses it, and its error lands on the field's line as a diagnostic.
+        await wb.command('Berth: Run Bundle');
+        await wb.notificationButton('has 1 error', 'Run Anyway');
+        await wb.notificationButton('Run Bundle: ', 'Show in config.json');
+        await wb.command('View: Focus Problems (Errors, Warnings, Infos)');
+        const panel = page.locator('.markers-panel');
+        await wb.until(async () => /berth run/.test(await panel.innerText()) && /pdi/.test(await panel.innerText()), 'berthd\'s create error in the Problems panel');
+        const row = (await panel.locator('.monaco-list-row', { hasText: 'berth run' }).first().innerText()).replace(/\s+/g, ' ');
+        assert.match(row, /^linux\.namespaces\[0\]\.type "pdi"/, `the field's line shows berthd's words without the path prefix: ${row}`);
+        const line = /\[Ln (\d+), Col \d+\]/.exec(row);
+        const typoLine = good.split('\n').findIndex((l) => l.includes('"type": "pid"')) + 1;
+        assert.equal(Number(line?.[1]), typoLine, 'the create error sits on the line of /linux/namespaces/0/type');
+        await wb.screenshot('create-error');
+      }
     } finally {
       writeFileSync(config, good);
     }

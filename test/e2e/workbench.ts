@@ -76,6 +76,14 @@ export class Workbench {
     return titles;
   }
 
+  /** Clicks a button of the notification toast whose message contains `message`. */
+  async notificationButton(message: string, button: string): Promise<void> {
+    const toast = this.page.locator('.notification-toast', { hasText: message }).last();
+    const b = toast.locator('.monaco-button', { hasText: button });
+    await this.until(() => b.isVisible(), `a notification "${message}…" with ${button}`);
+    await b.click();
+  }
+
   /** Picks a row of an open quick pick (signals, confirmations). */
   async pick(label: string): Promise<void> {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
