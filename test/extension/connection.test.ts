@@ -4,7 +4,7 @@
 // and then from events alone (a container's whole life), serves a console
 // through attach/write/resize, and notices when berthd goes away.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,6 +12,7 @@ import { Backoff } from '../../extension/berthd/backoff';
 import { BerthdConnection, type ConnectionState } from '../../extension/berthd/connection';
 import { ContainersFeed } from '../../extension/containers/feed';
 import { ContainersModel } from '../../extension/containers/model';
+import { chunks } from '../../extension/terminal/chunks';
 import { makeBundle } from '../fixtures/bundle';
 import { berthdMissing, startBerthd, type TestDaemon } from '../e2e/berthd';
 
@@ -27,10 +28,11 @@ function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<v
   });
 }
 
-test('connection + feed against a real berthd: backoff, connect, events, console, loss', { skip: berthdMissing(), timeout: 60_000 }, async (t) => {
+test('connection + feed against a real berthd: backoff, connect, events, console, two viewers, large paste, loss', { skip: berthdMissing(), timeout: 60_000 }, async (t) => {
   const bundle = makeBundle(['sh'], (s) => {
     s.process!.terminal = true;
     s.hostname = 'feed-test';
+    s.root!.readonly = false;
   });
   let daemon: TestDaemon | undefined;
   const states: ConnectionState['kind'][] = [];
@@ -83,6 +85,24 @@ test('connection + feed against a real berthd: backoff, connect, events, console
     await conn.request('resize', { session: a.session, rows: 31, cols: 97 });
     await conn.request('write', { session: a.session, data: Buffer.from('hostname; stty size\n').toString('base64') });
     await until('hostname and the new size echoed by the container', () => /feed-test\r?\n31 97/.test(seen));
+
+    // A second viewer of the same console sees the same output.
+    const b = await conn.request('attach', { id, replay: false });
+    let seenB = '';
+    const subB = conn.onOutput((o) => {
+      if (o.session === b.session) seenB += Buffer.from(o.data, 'base64').toString();
+    });
+    // A large paste, split as the terminal splits it, arrives whole: 256 KiB of 63-char lines into a file.
+    const line = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.\n';
+    const paste = Buffer.from(line.repeat(Math.ceil((256 * 1024) / line.length)));
+    await conn.request('write', { session: a.session, data: Buffer.from('stty -echo; cat > /root/paste\n').toString('base64') });
+    for (const part of chunks(paste)) await conn.request('write', { session: a.session, data: part.toString('base64') });
+    await conn.request('write', { session: a.session, data: Buffer.from('\x04stty echo; wc -c < /root/paste; echo two-viewers\n').toString('base64') });
+    await until('the paste counted inside the container', () => new RegExp(`\\b${paste.length}\\b`).test(seen), 20_000);
+    await until('the second viewer sees the same output', () => seenB.includes('two-viewers') && seenB.includes(String(paste.length)));
+    assert.equal(statSync(join(bundle.rootfs, 'root/paste')).size, paste.length, 'no byte of the paste lost');
+    subB.dispose();
+    await conn.request('detach', { session: b.session });
     sub.dispose();
     await conn.request('detach', { session: a.session });
     await own.request('kill', { id, signal: 'SIGKILL' });
