@@ -25,45 +25,52 @@ function step(results: StepResult[], name: string, r: Ran, ok: boolean, expect: 
   results.push({ name, ok, detail: ok ? `${r.ms} ms` : `expected ${expect}; got ${why(r)}; stdout ${JSON.stringify(r.stdout.trim().slice(0, 200))}` });
 }
 
-export function podmanScenario(pm: Podman, runtime: string): StepResult[] {
+/**
+ * `seccomp: 'unconfined'` runs the same steps without podman's default
+ * seccomp profile, as steps named podman-unconfined/...: it keeps the rest
+ * of the podman path covered while a runtime cannot load that profile.
+ */
+export function podmanScenario(pm: Podman, runtime: string, seccomp: 'default' | 'unconfined' = 'default'): StepResult[] {
+  const prefix = seccomp === 'default' ? 'podman' : 'podman-unconfined';
+  const runOpts = ['--network', 'none', ...ULIMITS, ...(seccomp === 'default' ? [] : ['--security-opt', 'seccomp=unconfined'])];
   const res: StepResult[] = [];
   const p = (args: string[], t?: number) => pm.podman(runtime, args, t);
-  const name = `dropin-${process.pid}`;
+  const name = `dropin-${process.pid}-${seccomp}`;
 
-  let r = p(['run', '--rm', '--network', 'none', ...ULIMITS, IMAGE, 'echo', 'hello']);
-  step(res, 'podman/run-echo', r, r.code === 0 && r.stdout.trim() === 'hello', 'exit 0 and "hello"');
+  let r = p(['run', '--rm', ...runOpts, IMAGE, 'echo', 'hello']);
+  step(res, `${prefix}/run-echo`, r, r.code === 0 && r.stdout.trim() === 'hello', 'exit 0 and "hello"');
 
-  r = p(['run', '--rm', '--network', 'none', ...ULIMITS, IMAGE, 'sh', '-c', 'exit 3']);
-  step(res, 'podman/run-exit-code', r, r.code === 3, 'podman to pass exit code 3 through');
+  r = p(['run', '--rm', ...runOpts, IMAGE, 'sh', '-c', 'exit 3']);
+  step(res, `${prefix}/run-exit-code`, r, r.code === 3, 'podman to pass exit code 3 through');
 
-  r = p(['run', '-d', '--name', name, '--hostname', 'berth-dropin', '--network', 'none', ...ULIMITS, IMAGE, ...LONG_RUNNING]);
+  r = p(['run', '-d', '--name', name, '--hostname', 'berth-dropin', ...runOpts, IMAGE, ...LONG_RUNNING]);
   const id = /^[0-9a-f]{64}$/m.exec(r.stdout)?.[0] ?? '';
   if (id) pm.containerIds.push(id);
   const status = p(['inspect', '--format', '{{.State.Status}}', name]);
-  step(res, 'podman/run-detached', r, r.code === 0 && status.stdout.trim() === 'running', `a running container (inspect: ${status.stdout.trim() || why(status)})`);
+  step(res, `${prefix}/run-detached`, r, r.code === 0 && status.stdout.trim() === 'running', `a running container (inspect: ${status.stdout.trim() || why(status)})`);
 
   r = p(['exec', name, 'hostname'], EXEC_TIMEOUT_MS);
-  step(res, 'podman/exec-hostname', r, r.code === 0 && r.stdout.trim() === 'berth-dropin', 'the container\'s hostname "berth-dropin"');
+  step(res, `${prefix}/exec-hostname`, r, r.code === 0 && r.stdout.trim() === 'berth-dropin', 'the container\'s hostname "berth-dropin"');
 
   r = p(['exec', name, 'cat', '/proc/1/cmdline'], EXEC_TIMEOUT_MS);
-  step(res, 'podman/exec-same-pid-namespace', r, r.code === 0 && r.stdout.includes('trap'), "PID 1 of exec's pid namespace to be the container's sh");
+  step(res, `${prefix}/exec-same-pid-namespace`, r, r.code === 0 && r.stdout.includes('trap'), "PID 1 of exec's pid namespace to be the container's sh");
 
   // A process that outlives the runtime's own `exec`: the caller (conmon)
   // must still get its exit status, whoever reaps first.
   r = p(['exec', name, 'sh', '-c', 'sleep 2; echo slept'], EXEC_TIMEOUT_MS);
-  step(res, 'podman/exec-long', r, r.code === 0 && r.stdout.trim() === 'slept', 'exit 0 and "slept" from a 2 s exec');
+  step(res, `${prefix}/exec-long`, r, r.code === 0 && r.stdout.trim() === 'slept', 'exit 0 and "slept" from a 2 s exec');
 
   r = p(['stop', '--time', '10', name], 30_000);
   const exit = p(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', name]);
-  step(res, 'podman/stop', r, r.code === 0 && exit.stdout.trim() === 'exited 0' && r.ms < 9_000, `a graceful stop by SIGTERM in < 9 s, "exited 0" (inspect: ${exit.stdout.trim() || why(exit)}, ${r.ms} ms)`);
+  step(res, `${prefix}/stop`, r, r.code === 0 && exit.stdout.trim() === 'exited 0' && r.ms < 9_000, `a graceful stop by SIGTERM in < 9 s, "exited 0" (inspect: ${exit.stdout.trim() || why(exit)}, ${r.ms} ms)`);
 
   r = p(['rm', name]);
   const left = p(['ps', '--all', '--quiet']);
-  step(res, 'podman/rm', r, r.code === 0 && left.code === 0 && left.stdout.trim() === '', `no container left (ps -aq: ${JSON.stringify(left.stdout.trim())})`);
+  step(res, `${prefix}/rm`, r, r.code === 0 && left.code === 0 && left.stdout.trim() === '', `no container left (ps -aq: ${JSON.stringify(left.stdout.trim())})`);
 
   // podman's cgroupfs layout: /libpod_parent/libpod-<full id> in each hierarchy
   const cgroups = id ? podmanCgroups(id) : [];
-  step(res, 'podman/rm-removes-cgroups', r, id !== '' && cgroups.length === 0, `no cgroup of container ${id.slice(0, 12)} left (found ${cgroups.join(', ')})`);
+  step(res, `${prefix}/rm-removes-cgroups`, r, id !== '' && cgroups.length === 0, `no cgroup of container ${id.slice(0, 12)} left (found ${cgroups.join(', ')})`);
   return res;
 }
 
