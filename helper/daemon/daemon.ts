@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { ErrorCode } from '../protocol/errors';
+import { warmUp } from '../protocol/validate';
 import { peerCred } from '../linux/peercred';
 import { AuditLog } from './audit';
 import { EventBus } from './bus';
@@ -54,6 +55,7 @@ export class Daemon {
     this.watcher.start();
     if (rec.adopted || rec.cleaned) log('info', 'recovered containers', rec);
     this.server = await listenSocket(opts.socket, this.gid, (s) => this.accept(s));
+    setImmediate(warmUp);
     log('info', 'listening', { socket: opts.socket, root: opts.root, group: opts.group, gid: this.gid, ms: Math.round(performance.now() - t0) });
   }
 

@@ -1,7 +1,7 @@
 // ajv validation of request params, compiled once per method. Errors come
 // back as one message naming the JSON pointer into params, the way the rest
 // of Berth names config fields.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { default as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import type { Method } from './methods';
 import { paramSchemas } from './schemas';
 
@@ -10,15 +10,19 @@ export interface ParamsProblem {
   message: string;
 }
 
-// Compiled on first use of each method: a daemon that is only asked
-// `hello` and `list` never pays for the rest (start-up time, idle RSS).
-let ajv: Ajv | undefined;
+// ajv is loaded, and each method's validator compiled, on first use: berthd
+// listens before paying for it (start-up time) and a daemon only asked
+// `hello` and `list` never compiles the rest (idle RSS).
+let ajv: AjvClass | undefined;
 const compiled = new Map<Method, ValidateFunction>();
 
 function validator(m: Method): ValidateFunction {
   let v = compiled.get(m);
   if (!v) {
-    ajv ??= new Ajv({ allErrors: false, strict: true });
+    if (!ajv) {
+      const Ajv = (require('ajv') as { default: typeof AjvClass }).default;
+      ajv = new Ajv({ allErrors: false, strict: true });
+    }
     v = ajv.compile(paramSchemas[m]);
     compiled.set(m, v);
   }
@@ -46,4 +50,9 @@ export function checkParams(method: Method, params: unknown): ParamsProblem | un
   const v = validator(method);
   if (v(params ?? {})) return undefined;
   return describe(v.errors![0]);
+}
+
+/** Loads ajv and compiles `hello`'s validator ahead of the first client (berthd calls it once listening). */
+export function warmUp(): void {
+  validator('hello');
 }

@@ -92,15 +92,19 @@ test(`${CYCLES} create/start/exit/delete cycles: fds and RSS bounded`, async () 
     global.gc?.();
     const start = usage(b.child.pid!);
     const t0 = performance.now();
-    await run(WARMUP, CYCLES);
+    await run(WARMUP, CYCLES / 2);
+    const mid = usage(b.child.pid!);
+    await run(WARMUP + CYCLES / 2, CYCLES / 2);
     const ms = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 1500)); // let the sweep timer and GC settle
     const end = usage(b.child.pid!);
-    console.log(`${CYCLES} cycles in ${(ms / 1000).toFixed(1)} s (${(ms / CYCLES).toFixed(1)} ms each); fds ${start.fds} → ${end.fds}; RSS ${start.rssKb} → ${end.rssKb} kB`);
+    console.log(`${CYCLES} cycles in ${(ms / 1000).toFixed(1)} s (${(ms / CYCLES).toFixed(1)} ms each); fds ${start.fds} → ${mid.fds} → ${end.fds}; RSS ${start.rssKb} → ${mid.rssKb} → ${end.rssKb} kB`);
     assert.ok(startRaces <= CYCLES / 100, `${startRaces} starts lost to the runtime's fifo race`);
     if (startRaces) console.log(`note: ${startRaces} start(s) hit the runtime's fifo/exit race (see comment above)`);
     assert.ok(end.fds <= start.fds + 3, `fd count grew from ${start.fds} to ${end.fds}`);
-    assert.ok(end.rssKb <= start.rssKb + 15_000, `RSS grew from ${start.rssKb} kB to ${end.rssKb} kB`);
+    // Allocators settle during the first half; a leak keeps growing in the second.
+    assert.ok(end.rssKb <= start.rssKb + 25_000, `RSS grew from ${start.rssKb} kB to ${end.rssKb} kB`);
+    assert.ok(end.rssKb <= mid.rssKb + 8_000, `RSS still growing in the second half: ${mid.rssKb} → ${end.rssKb} kB`);
     assert.equal(b.child.exitCode, null, 'berthd alive (no out-of-memory crash)');
     assert.deepEqual(zombieChildren(b.child.pid!), [], 'no zombie children');
     assert.deepEqual((await c.request('list', {})).containers, []);
