@@ -14,14 +14,16 @@ export function statusBar(ctx: Ctx): vscode.Disposable {
       item.tooltip = `Connected to berthd ${s.hello.server} on ${ctx.conn.socketPath}: ${running} running of ${ctx.model.size} containers`;
       item.command = 'berth.containers.focus';
       item.backgroundColor = undefined;
-    } else if (s.kind === 'connecting') {
+    } else if (s.kind === 'connecting' && s.attempt === 1) {
       item.text = '$(sync~spin) berthd';
       item.tooltip = `Connecting to ${ctx.conn.socketPath}`;
       item.command = 'berth.showLog';
       item.backgroundColor = undefined;
     } else {
+      // Retries keep the warning up rather than flickering between spinner and warning.
+      const reason = s.kind === 'disconnected' ? s.reason : `retry ${s.attempt}`;
       item.text = '$(debug-disconnect) berthd';
-      item.tooltip = `Not connected to berthd: ${s.reason}. Click to reconnect.`;
+      item.tooltip = `Not connected to berthd (${ctx.conn.socketPath}): ${reason}. Click to reconnect.`;
       item.command = 'berth.reconnect';
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     }
