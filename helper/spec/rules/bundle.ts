@@ -3,6 +3,7 @@
 // container's PATH finds in it — what would otherwise fail only at `start`.
 import { statSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { Finding } from '../finding';
 import { arr, type Rule } from './rule';
 import { resolveInRootfs } from './rootfs-path';
 
@@ -30,6 +31,25 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 export function rootfsDir(bundleDir: string, rootPath: string): string {
   return isAbsolute(rootPath) ? rootPath : resolve(bundleDir, rootPath);
 }
+
+/** A warning, not an error: the runtime reports the failing mount itself, with errno, when it gets there. */
+export const bindSources: Rule = {
+  codes: ['mount/source-missing'],
+  check({ config: c, bundleDir }) {
+    if (!bundleDir) return [];
+    const out: Finding[] = [];
+    arr<{ type?: unknown; source?: unknown; options?: unknown }>(c.mounts).forEach((m, i) => {
+      const opts = arr<unknown>(m?.options);
+      const isBind = m?.type === 'bind' || opts.includes('bind') || opts.includes('rbind');
+      if (!isBind || typeof m.source !== 'string' || m.source === '') return;
+      const path = isAbsolute(m.source) ? m.source : resolve(bundleDir, m.source);
+      if (!statCached(path)) {
+        out.push({ pointer: `/mounts/${i}/source`, code: 'mount/source-missing', severity: 'warning', message: `mounts[${i}].source \`${m.source}\` does not exist (${path}): the mount will fail` });
+      }
+    });
+    return out;
+  },
+};
 
 export const rootExists: Rule = {
   codes: ['root/missing', 'root/not-directory'],

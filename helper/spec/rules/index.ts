@@ -1,8 +1,8 @@
 // Every semantic rule, in the order their findings are reported.
-import { argsResolvable, rootExists } from './bundle';
+import { argsResolvable, bindSources, rootExists } from './bundle';
 import { capabilityNames, capabilitySets } from './capabilities';
 import { hostCapabilities, hostCgroups, hostFilesystems, hostNamespaces, hostSyscalls } from './host';
-import { bindMounts, deviceNumbers, ociVersion } from './misc';
+import { bindMounts, deviceNumbers, ociVersion, processSettings } from './misc';
 import { duplicateNamespace, needsNamespace, userNamespaceMappings } from './namespaces';
 import { absolutePathsRule } from './paths';
 import { memoryLimits } from './resources';
@@ -12,8 +12,8 @@ import { seccompRules } from './seccomp';
 import { sysctlNamespaces } from './sysctl';
 
 export const RULES: readonly Rule[] = [
-  ociVersion, rootExists, absolutePathsRule, argsResolvable, capabilityNames, capabilitySets, rlimits,
-  needsNamespace, duplicateNamespace, userNamespaceMappings, sysctlNamespaces, bindMounts, deviceNumbers,
+  ociVersion, rootExists, absolutePathsRule, argsResolvable, processSettings, capabilityNames, capabilitySets, rlimits,
+  needsNamespace, duplicateNamespace, userNamespaceMappings, sysctlNamespaces, bindMounts, bindSources, deviceNumbers,
   memoryLimits, seccompRules,
   hostNamespaces, hostCapabilities, hostFilesystems, hostCgroups, hostSyscalls,
 ];

@@ -1,5 +1,6 @@
 // Smaller checks: the spec version Berth implements, bind mounts need a
-// source, and device nodes other than FIFOs need numbers.
+// source, device nodes other than FIFOs need numbers, the OOM score range,
+// and a console size that no terminal will use.
 import type { Finding } from '../finding';
 import type { Fix } from '../fix';
 import { join } from '../pointer';
@@ -45,6 +46,32 @@ export const deviceNumbers: Rule = {
         out.push({ pointer: join('/linux/devices', i), code: 'linux/device-without-numbers', severity: 'error', message: `linux.devices[${i}] of type \`${d.type}\` needs major and minor numbers` });
       }
     });
+    return out;
+  },
+};
+
+export const processSettings: Rule = {
+  codes: ['process/oom-score-adj-range', 'process/console-size-without-terminal'],
+  check({ config: c }) {
+    const p = c.process;
+    if (!p || typeof p !== 'object') return [];
+    const out: Finding[] = [];
+    const oom = p.oomScoreAdj;
+    if (typeof oom === 'number' && (oom < -1000 || oom > 1000)) {
+      const clamped = Math.max(-1000, Math.min(1000, oom));
+      out.push({
+        pointer: '/process/oomScoreAdj', code: 'process/oom-score-adj-range', severity: 'error',
+        message: `process.oomScoreAdj ${oom} is outside the kernel's range -1000 to 1000`,
+        data: { kind: 'replace-value', title: `Change to ${clamped}`, value: clamped } satisfies Fix,
+      });
+    }
+    if (p.consoleSize !== undefined && p.terminal !== true) {
+      out.push({
+        pointer: '/process/consoleSize', code: 'process/console-size-without-terminal', severity: 'warning',
+        message: 'process.consoleSize has no effect without process.terminal',
+        data: { kind: 'remove', title: 'Remove consoleSize', pointer: '/process/consoleSize' } satisfies Fix,
+      });
+    }
     return out;
   },
 };
