@@ -153,6 +153,20 @@ test('berth/pointerToRange: a runtime pointer lands on its value, in open and un
   }
 });
 
+test('incremental edits (what an editor sends per keystroke) are applied and re-validated', async () => {
+  await client.change(uri, text);
+  const start = at(text, '"cwd": "/"', 8);
+  // Typing a relative cwd, one character at a time, then fixing it.
+  const first = await client.edit(uri, { start, end: { line: start.line, character: start.character + 1 } }, 'b');
+  assert.deepEqual(first.map((x) => x.code), ['path/not-absolute']);
+  let d = await client.edit(uri, { start: { line: start.line, character: start.character + 1 }, end: { line: start.line, character: start.character + 1 } }, 'in');
+  assert.ok(client.text(uri).includes('"cwd": "bin"'));
+  assert.deepEqual(d.map((x) => x.code), ['path/not-absolute']);
+  d = await client.edit(uri, { start, end: start }, '/');
+  assert.deepEqual(d, []);
+  await client.change(uri, text);
+});
+
 test('the esbuild bundle of the server (built like dist/server.js by esbuild.mjs) speaks LSP over --stdio', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-server-'));
   const outfile = join(dir, 'server.js');
