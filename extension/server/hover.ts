@@ -19,8 +19,11 @@ export function hover(doc: TextDocument, position: Position): Hover | null {
   const s = located.schema;
   const parts: string[] = [];
   if (!isKey && node.type === 'string') {
-    const choice = valueChoices(s).find((c) => c.value === node.value);
-    if (choice?.description) parts.push(`**${choice.value}**: ${choice.description}`, '');
+    const choices = valueChoices(s);
+    const value = String(node.value);
+    // `size=64m` is described by the `size=…` suggestion: compare what comes before `=`.
+    const choice = choices.find((c) => c.value === value) ?? (value.includes('=') ? choices.find((c) => c.value.split('=')[0] === value.split('=')[0]) : undefined);
+    if (choice?.description) parts.push(`**${value}**: ${choice.description}`, '');
   }
   const name = path.length ? String(path.filter((x) => typeof x === 'string').at(-1) ?? 'item') : 'config.json';
   if (isKey || parts.length === 0 || node.type !== 'string') {

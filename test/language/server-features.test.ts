@@ -101,6 +101,8 @@ test('hover: a key shows its description and spec link; a capability shows what 
   assert.match(JSON.stringify(cap?.contents), /send signals to processes of other users/);
   const opt = await client.hover(uri, at(text, '"nosuid"', 3));
   assert.match(JSON.stringify(opt?.contents), /set-user-ID/);
+  const size = await client.hover(uri, at(text, '"size=65536k"', 3));
+  assert.match(JSON.stringify(size?.contents), /tmpfs: maximum size/);
   const ns = await client.hover(uri, at(text, '"network"', 3));
   assert.match(JSON.stringify(ns?.contents), /interfaces, routes/);
 });
