@@ -33,7 +33,8 @@ export function schemaFindings(doc: 'config' | 'state' | 'features', errors: Err
           code: UNKNOWN_KEY,
           severity: 'warning',
           message: `unknown key \`${key}\` in ${at}${guess ? ` (did you mean \`${guess}\`?)` : ''}: runtimes ignore it`,
-          ...(guess ? { data: { kind: 'rename-key', title: `Rename to \`${guess}\``, key: guess } satisfies Fix } : {}),
+          data: (guess ? { kind: 'rename-key', title: `Rename to \`${guess}\``, key: guess }
+            : { kind: 'remove', title: `Remove \`${key}\``, pointer: join(e.instancePath, key) }) satisfies Fix,
         });
         break;
       }

@@ -31,6 +31,7 @@ const CASES: Case[] = [
   { code: 'schema/pattern', bad: (s) => { s.linux!.resources!.hugepageLimits = [{ pageSize: '64kB', limit: 1 }]; } },
   { code: 'schema/minItems', bad: (s) => { s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: [], action: 'SCMP_ACT_ERRNO' }] }; } },
   { code: 'spec/unknown-key', bad: (s) => { s.domainnam = 'example.org'; }, fix: /Rename to `domainname`/ },
+  { code: 'spec/unknown-key', bad: (s) => { (s.process as unknown as Record<string, unknown>).zzz = { a: 1 }; }, fix: /Remove `zzz`/ },
   { code: 'spec/deprecated', bad: (s) => { s.hooks = { prestart: [{ path: '/bin/true' }] }; } },
   { code: 'spec/oci-version', bad: (s) => { s.ociVersion = '2.0.0'; }, fix: /1\.3\.0/ },
   { code: 'root/missing', bad: (s) => { s.root!.path = 'no-such-rootfs'; } },
@@ -135,7 +136,7 @@ async function runCase(c: Case): Promise<void> {
 }
 
 for (const c of CASES) {
-  test(`${c.code}: reported for a failing config${c.fix ? ', quick fix applied and re-validated' : ''}, absent for the base config`, () => runCase(c));
+  test(`${c.code}: reported for a failing config${c.fix ? `, quick fix ${c.fix} applied and re-validated` : ''}, absent for the base config`, () => runCase(c));
 }
 
 test('host/cgroup-controller-missing: resources for a controller this host does not mount', async (t) => {
