@@ -39,6 +39,8 @@ function cgroupFacts(): { mode: 'v1' | 'v2'; controllers: Set<string> } {
 }
 
 type Resolver = (name: string) => number;
+/** libseccomp's answers never change while the process runs. */
+const syscalls = new Map<string, boolean>();
 let resolver: Resolver | null | undefined;
 function loadSeccomp(): Resolver | null {
   if (resolver !== undefined) return resolver;
@@ -53,12 +55,15 @@ function loadSeccomp(): Resolver | null {
 }
 
 let cached: HostFacts | undefined;
+let cachedAt = 0;
+/** The editor keeps running while modules load and cgroups get mounted: facts older than this are read again. */
+const FACTS_TTL_MS = 30_000;
 
 export function hostFacts(): HostFacts {
-  if (cached) return cached;
+  if (cached && Date.now() - cachedAt < FACTS_TTL_MS) return cached;
+  cachedAt = Date.now();
   const cg = cgroupFacts();
   const nsDir = '/proc/self/ns';
-  const syscalls = new Map<string, boolean>();
   cached = {
     lastCap: Number.parseInt(read('/proc/sys/kernel/cap_last_cap'), 10) || 40,
     filesystems: new Set(read('/proc/filesystems').split('\n').map((l) => l.split('\t').pop()!.trim()).filter(Boolean)),
