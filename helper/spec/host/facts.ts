@@ -1,4 +1,4 @@
-// What the running kernel supports, read once per process and cached: the
+// What the running kernel supports, read once and cached (for 30 s): the
 // editor asks on every keystroke and `berth create` once per container, so
 // each fact costs one small /proc read, and libseccomp is loaded only when a
 // config names syscalls. The spec layer reads /proc itself rather than going
