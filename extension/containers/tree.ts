@@ -81,7 +81,9 @@ export class ContainersTree implements vscode.TreeDataProvider<Node>, vscode.Dis
     }
     const c = this.ctx.model.get(node.id);
     if (!c) return new vscode.TreeItem(node.id);
-    return containerItem(c, this.ctx.model.wasOomKilled(c.id));
+    const s = this.ctx.conn.state;
+    const canPs = s.kind === 'connected' && s.hello.methods.includes('ps');
+    return containerItem(c, this.ctx.model.wasOomKilled(c.id), canPs);
   }
 
   getParent(node: Node): Node | undefined {
@@ -101,8 +103,9 @@ export class ContainersTree implements vscode.TreeDataProvider<Node>, vscode.Dis
   }
 }
 
-function containerItem(c: ContainerInfo, oomKilled: boolean): vscode.TreeItem {
-  const running = c.status === 'running' || c.status === 'paused';
+/** A container row; its processes are children when berthd answers `ps` (hello lists the methods it implements). */
+function containerItem(c: ContainerInfo, oomKilled: boolean, canPs: boolean): vscode.TreeItem {
+  const running = canPs && (c.status === 'running' || c.status === 'paused');
   const item = new vscode.TreeItem(c.id, running ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = `container:${c.id}:${c.status}`;
   const l = look(c);
