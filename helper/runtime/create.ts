@@ -21,7 +21,7 @@ import { RuntimeError } from './errors';
 import { runHooks } from './hooks';
 import { withLock } from './lock';
 import { spawnInit } from './spawn';
-import { chownToContainerRoot, finishTrampoline, trampolineFor, type Trampoline } from './userns';
+import { chownToContainerRoot, finishTrampoline, killTrampolineTree, trampolineFor, type Trampoline } from './userns';
 import { toState } from './status';
 import { atomicWrite, checkId, Store, type StoredState } from './store';
 import type { InitConfig } from './sync';
@@ -138,7 +138,9 @@ function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefi
     child, ch, consoleFd: spawned.consoleFd, exited,
     async kill() {
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
+        // A forking trampoline's child outlives a SIGKILLed trampoline (userns.ts): kill both.
+        if (trampoline?.forks) killTrampolineTree(child.pid);
+        else child.kill('SIGKILL');
         await exited;
       }
       ch.close();

@@ -12,6 +12,7 @@ import { statusOf, toState } from './status';
 import { destroyContainerCgroup, signalAll } from './cgroups';
 import { runHooks } from './hooks';
 import { Store, type StoredState } from './store';
+import { killTrampolined } from './userns';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -93,6 +94,8 @@ export async function kill(ctx: RuntimeContext, id: string, signal: string | num
     throw new RuntimeError(`cannot kill container \`${id}\`: it is ${status}`, 'invalid-state');
   }
   // The cgroup knows every process, and freezing it around the signal lets none fork away.
+  // Through a user/time namespace trampoline, so that its waiter reports SIGKILL (userns.ts).
+  if (sig === 9) killTrampolined(st.pid);
   if (all && signalAll(store, id, sig)) return;
   const pids = all ? containerPids(st) : [st.pid];
   for (const pid of pids) {
@@ -123,6 +126,7 @@ export async function remove(ctx: RuntimeContext, id: string, force = false): Pr
       if (!force) throw new RuntimeError(`cannot delete container \`${id}\` that is not stopped: ${status}`, 'invalid-state');
       if (st) {
         // Through the cgroup first: it thaws a paused container, or SIGKILL would wait for a resume.
+        killTrampolined(st.pid);
         signalAll(store, id, 'SIGKILL');
         for (const pid of containerPids(st)) {
           try {

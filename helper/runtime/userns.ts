@@ -175,3 +175,47 @@ export function chownToContainerRoot(path: string, spec: Spec): void {
   const gid = hostIdOfRoot(spec.linux?.gidMappings);
   if (uid !== undefined && gid !== undefined) chownSync(path, uid, gid);
 }
+
+/** The forking trampoline (unshare(1)) whose child `initPid` is, if any. */
+export function trampolineOf(initPid: number): number | undefined {
+  try {
+    const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${initPid}/status`, 'utf8'))?.[1]);
+    return ppid > 1 && readlinkSync(`/proc/${ppid}/exe`) === UNSHARE ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SIGKILL for a container started through a forking trampoline: the
+ * trampoline first, so that it dies by the signal (its waiter sees SIGKILL)
+ * instead of reporting its child's death as "exit 1" with an error on the
+ * container's stderr; then the init itself, because --kill-child's
+ * parent-death signal is cleared by the kernel once the init changed its
+ * credentials (becoming its namespace's root does).
+ */
+export function killTrampolined(initPid: number): void {
+  const tpid = trampolineOf(initPid);
+  sigkill(tpid === undefined ? [initPid] : [tpid, initPid]);
+}
+
+/** The same from the trampoline's side (create's cleanup, before the init's pid was known or recorded). */
+export function killTrampolineTree(tpid: number): void {
+  let kids: number[] = [];
+  try {
+    kids = readFileSync(`/proc/${tpid}/task/${tpid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+  } catch {
+    // gone
+  }
+  sigkill([tpid, ...kids]);
+}
+
+function sigkill(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -49,7 +49,7 @@ test('every hook kind runs at its point with the state on stdin, in the right na
   const initMnt = readlinkSync(`/proc/${pid}/ns/mnt`);
   for (const kind of ['prestart', 'createRuntime']) {
     const st = JSON.parse(readFileSync(join(out, `${kind}.json`), 'utf8'));
-    assert.equal(st.id, id);
+    assert.equal(st.id, r.id(id));
     assert.equal(st.pid, pid, `${kind} sees the container's pid`);
     assert.equal(st.status, 'creating');
     assert.equal(st.bundle, bundle.dir);

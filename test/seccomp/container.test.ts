@@ -60,7 +60,7 @@ test('in a container: SCMP_ACT_NOTIFY sends the fd, metadata and the container s
   assert.equal(got.message.metadata, 'from-config');
   assert.equal(got.message.pid, pid);
   const state = got.message.state as { id: string; pid: number; bundle: string };
-  assert.equal(state.id, id);
+  assert.equal(state.id, r.id(id));
   assert.equal(state.pid, pid);
   assert.equal(state.bundle, bundle.dir);
   assert.match(readlinkSync(`/proc/self/fd/${got.fd}`), /seccomp notify/);

@@ -3,12 +3,13 @@
 // files on the host side; timeOffsets move the container's clocks; exec
 // joins the same user and time namespaces.
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { chmodSync, lchownSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, lchownSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../../helper/spec/types';
 import { makeBundle } from '../fixtures/bundle';
-import { ensureBuilt, Runner } from '../runtime/harness';
+import { BERTH, ensureBuilt, pidsHolding, Runner, until } from '../runtime/harness';
 
 const SHIFT = 100000;
 
@@ -24,9 +25,10 @@ function readlinkSafe(p: string): string | undefined {
   }
 }
 
-function setup(t: { after(fn: () => void): void }, args: string[], edit: (s: Spec) => void, shift = false) {
+function setup(t: { after(fn: () => void): void }, args: string[], edit: (s: Spec) => void, shift = false, beforeCleanup?: (r: Runner, id: string) => void) {
   ensureBuilt();
   const r = new Runner();
+  const id = `userns-${Math.random().toString(36).slice(2, 7)}`;
   // The init runs as the container's root, which a shifted map makes host uid 100000: it must reach the state directory.
   chmodSync(r.root, 0o711);
   const bundle = makeBundle(args, edit);
@@ -35,10 +37,11 @@ function setup(t: { after(fn: () => void): void }, args: string[], edit: (s: Spe
     chownTree(bundle.rootfs, SHIFT);
   }
   t.after(() => {
+    beforeCleanup?.(r, id);
     r.cleanup();
     bundle.cleanup();
   });
-  return { r, bundle, id: `userns-${process.pid}-${Math.random().toString(36).slice(2, 7)}` };
+  return { r, bundle, id };
 }
 
 function shifted(s: Spec): void {
@@ -80,14 +83,14 @@ test('a shifted uid/gid map: root inside is host uid 100000 outside; exec joins 
   const pid = r.state(id).pid;
   assert.equal(readFileSync(`/proc/${pid}/uid_map`, 'utf8').trim().split(/\s+/).join(' '), `0 ${SHIFT} 65536`);
   assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), new RegExp(`^Uid:\\s+${SHIFT}\\s`, 'm'), 'the init is host uid 100000');
-  const e = r.run(['exec', id, '--', 'sh', '-c', 'id -u; touch /dev/shm/by-root; readlink /proc/self/ns/user; grep ^CapEff /proc/self/status']);
+  const e = r.run(['exec', r.id(id), '--', 'sh', '-c', 'id -u; touch /dev/shm/by-root; readlink /proc/self/ns/user; grep ^CapEff /proc/self/status']);
   assert.equal(e.status, 0, e.stderr);
   const [uid, userNs, capEff] = e.stdout.trim().split('\n');
   assert.equal(uid, '0');
   assert.equal(userNs, readlinkSync(`/proc/${pid}/ns/user`));
   assert.match(capEff, /CapEff:\s+0000000020000420/, 'the configured capabilities, counted in the container\'s user namespace');
   assert.equal(statSync(`/proc/${pid}/root/dev/shm/by-root`).uid, SHIFT, 'a file made by the container\'s root belongs to host uid 100000');
-  const u = r.run(['exec', '--user', '1000:1000', id, '--', 'touch', '/dev/shm/by-1000']);
+  const u = r.run(['exec', '--user', '1000:1000', r.id(id), '--', 'touch', '/dev/shm/by-1000']);
   assert.equal(u.status, 0, u.stderr);
   assert.equal(statSync(`/proc/${pid}/root/dev/shm/by-1000`).uid, SHIFT + 1000);
 });
@@ -100,7 +103,7 @@ test('timeOffsets: the container\'s boottime and monotonic clocks are moved; exe
   assert.equal(r.run(['create', '--bundle', bundle.dir, id]).status, 0);
   assert.equal(r.run(['start', id]).status, 0);
   const pid = r.state(id).pid;
-  const e = r.run(['exec', id, '--', 'sh', '-c', 'cat /proc/uptime; cat /proc/self/timens_offsets; readlink /proc/self/ns/time']);
+  const e = r.run(['exec', r.id(id), '--', 'sh', '-c', 'cat /proc/uptime; cat /proc/self/timens_offsets; readlink /proc/self/ns/time']);
   assert.equal(e.status, 0, e.stderr);
   const lines = e.stdout.trim().split('\n');
   const inside = Number(lines[0].split(' ')[0]);
@@ -125,4 +128,35 @@ test('user and time namespace config errors name the field', (t) => {
     assert.equal(res.status, 1, `expected create to fail for ${re}`);
     assert.match(res.stderr, re);
   }
+});
+
+test('through the trampoline, `kill KILL` is reported as SIGKILL and a failed create leaves no process', async (t) => {
+  const started: { run?: ReturnType<typeof spawn> } = {};
+  // This container is started by `run` outside the Runner: delete it before the Runner removes its --root.
+  const { r, bundle, id } = setup(t, ['sleep', '1000'], shifted, true, (r, id) => {
+    started.run?.kill('SIGKILL');
+    r.run(['delete', '--force', id]);
+  });
+  // stderr in a file: a pipe would be inherited by the container and keep this test waiting if it failed.
+  const errFile = join(r.out, 'run.err');
+  const errFd = openSync(errFile, 'w');
+  const run = (started.run = spawn(BERTH, ['--root', r.root, 'run', '--bundle', bundle.dir, r.id(id)], { stdio: ['ignore', 'ignore', errFd] }));
+  closeSync(errFd);
+  const done = new Promise<number | null>((res) => run.on('exit', (code) => res(code)));
+  const stderr = () => readFileSync(errFile, 'utf8');
+  await until(() => r.run(['state', id]).stdout.includes('"running"'), 10000, 'running').catch((e) => {
+    throw new Error(`${e.message}: berth run said ${stderr()}`);
+  });
+  assert.equal(r.run(['kill', id, 'KILL']).status, 0);
+  assert.equal(await done, 128 + 9, `berth run's status; stderr: ${stderr()}`);
+  assert.doesNotMatch(stderr(), /sigprocmask/);
+
+  // A mount that cannot succeed fails create after the init became its namespace's root.
+  const bad = setup(t, ['true'], (s) => {
+    shifted(s);
+    s.mounts!.push({ destination: '/data', type: 'bind', source: '/nonexistent-berth-source', options: ['bind'] });
+  }, true);
+  const c = bad.r.run(['create', '--bundle', bad.bundle.dir, bad.id]);
+  assert.equal(c.status, 1);
+  assert.deepEqual(pidsHolding(bad.r.stdoutPath), [], 'no init or trampoline left holding the container\'s stdout');
 });
