@@ -163,3 +163,25 @@ test('pause, resume, ps, stats, update and exec through the socket', async () =>
     c.close();
   }
 });
+
+test('requests for one container run in order; two containers can be created at once', async () => {
+  const c = await b.connect();
+  try {
+    const x = bundle(['sleep', '30']);
+    // Sent back to back without waiting: start and delete only succeed because
+    // each waits for the request before it on the same id.
+    const [created, started, killed, deleted] = await Promise.allSettled([
+      c.request('create', { id: 'q1', bundle: x.dir }),
+      c.request('start', { id: 'q1' }),
+      c.request('kill', { id: 'q1', signal: 'KILL' }),
+      c.request('delete', { id: 'q1', force: true }),
+    ]);
+    for (const r of [created, started, killed, deleted]) assert.equal(r.status, 'fulfilled', String((r as PromiseRejectedResult).reason));
+    // Two ids at once: both creates are in flight together, and both succeed.
+    const both = await Promise.all([c.request('create', { id: 'q2', bundle: x.dir }), c.request('create', { id: 'q3', bundle: x.dir })]);
+    assert.deepEqual(both.map((s) => s.status), ['created', 'created']);
+    await Promise.all([c.request('delete', { id: 'q2', force: true }), c.request('delete', { id: 'q3', force: true })]);
+  } finally {
+    c.close();
+  }
+});
