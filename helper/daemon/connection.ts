@@ -12,6 +12,7 @@ import { isMethod, type Method, PerContainer } from '../protocol/methods';
 import { checkParams } from '../protocol/validate';
 import type { AuditLog } from './audit';
 import type { EventBus } from './bus';
+import type { Console } from './console';
 import type { Containers, Peer } from './containers';
 import { DaemonError, toResponseError } from './errors';
 import { type CallContext, handlers, newSessionId } from './handlers';
@@ -32,6 +33,7 @@ interface Session {
   id: string;
   stream: 'console' | 'log';
   stop: () => void;
+  console?: Console;
 }
 
 export class Connection {
@@ -124,9 +126,9 @@ export class Connection {
         return s;
       },
       unsubscribe: (s) => this.subs.delete(s) && bus.unsubscribe(s),
-      openSession: (id, stream, stop) => {
+      openSession: (id, stream, stop, console) => {
         const session = newSessionId();
-        this.sessions.set(session, { id, stream, stop });
+        this.sessions.set(session, { id, stream, stop, console });
         const send = (data: Buffer) => {
           if (!this.closed) void this.rpc.sendNotification(Notifications.output, { session, id, stream, data: data.toString('base64') }).catch(() => undefined);
         };

@@ -40,6 +40,8 @@ const NOT_FOUND = /does not exist|not found|no such container|ENOENT/i;
 
 export class Containers {
   private live = new Map<string, Live>();
+  /** Counter naming exec console sockets. */
+  private execs = 0;
   private timer: NodeJS.Timeout;
 
   constructor(
@@ -248,15 +250,30 @@ export class Containers {
     return out;
   }
 
-  /** Runs a process in the container; its output goes to the container's log (tty exec is not served yet). */
-  async exec(id: string, proc: Process): Promise<number> {
+  /**
+   * Runs a process in the container. Without a terminal its output goes to
+   * the container's log; with one, berthd receives its pty master and returns
+   * a Console (not kept by a keeper: an exec'd terminal ends with berthd).
+   */
+  async exec(id: string, proc: Process, size?: { rows: number; cols: number }): Promise<{ pid: number; console?: Console }> {
     await this.runtimeState(id);
-    if (proc.terminal) throw new DaemonError(ErrorCode.NotSupported, 'exec: process.terminal is not supported yet by this berthd', { pointer: '/process/terminal' });
+    if (proc.terminal) {
+      const receiver = await ConsoleReceiver.listen(join(this.records.containerDir(id), `exec-${++this.execs}.sock`));
+      try {
+        const e = await this.runtime.exec(this.ctx, { id, process: proc, consoleSocket: receiver.path });
+        e.exited.catch(() => undefined);
+        const con = new Console(id, await receiver.received);
+        if (size) con.resize(size.rows, size.cols);
+        return { pid: e.pid, console: con };
+      } finally {
+        receiver.close();
+      }
+    }
     const stdio = openStdio(this.records.logPath(id));
     try {
       const e = await this.runtime.exec(this.ctx, { id, process: proc, stdio });
       e.exited.catch(() => undefined);
-      return e.pid;
+      return { pid: e.pid };
     } finally {
       closeStdio(stdio);
     }

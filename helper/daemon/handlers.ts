@@ -7,6 +7,7 @@ import type { Method, ParamsOf, ResultOf } from '../protocol/methods';
 import { Methods } from '../protocol/methods';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { defaultSpec } from '../spec/default';
+import type { Console } from './console';
 import type { Containers, Peer } from './containers';
 import { DaemonError, notFound, notSupported } from './errors';
 import { readFrom, sizeOf } from './logs';
@@ -20,9 +21,9 @@ export interface CallContext {
   subscribe(ids?: string[]): string;
   unsubscribe(subscription: string): boolean;
   /** Registers a session on this connection; `stop` runs on detach or disconnect. */
-  openSession(id: string, stream: 'console' | 'log', stop: () => void): { session: string; send: (data: Buffer) => void; end: (reason: string) => void };
+  openSession(id: string, stream: 'console' | 'log', stop: () => void, console?: Console): { session: string; send: (data: Buffer) => void; end: (reason: string) => void };
   closeSession(session: string): boolean;
-  sessionTarget(session: string): { id: string; stream: 'console' | 'log' } | undefined;
+  sessionTarget(session: string): { id: string; stream: 'console' | 'log'; console?: Console } | undefined;
 }
 
 type Handler<M extends Method> = (c: CallContext, p: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M>;
@@ -75,7 +76,7 @@ export const handlers: HandlerTable = {
     const con = c.containers.console(p.id);
     if (!con) throw new DaemonError(ErrorCode.InvalidState, `container ${p.id}: has no console berthd serves (process.terminal is false, or it was created outside berthd)`, { pointer: '/id' });
     const scrollback = p.replay === false ? '' : con.scrollback().toString('base64');
-    const s = c.openSession(p.id, 'console', () => con.detach(s.session));
+    const s = c.openSession(p.id, 'console', () => con.detach(s.session), con);
     con.attach(s.session, s.send, () => s.end('the console closed (the container exited or was deleted)'));
     return { session: s.session, scrollback };
   },
@@ -110,7 +111,14 @@ export const handlers: HandlerTable = {
     const s = c.openSession(p.id, 'log', () => clearInterval(timer));
     return { data, session: s.session };
   },
-  exec: async (c, p) => ({ pid: await c.containers.exec(p.id, p.process) }),
+  exec: async (c, p) => {
+    const { pid, console: con } = await c.containers.exec(p.id, p.process, p.consoleSize);
+    if (!con) return { pid };
+    // A tty exec is served like a console: this connection gets a session on it.
+    const s = c.openSession(p.id, 'console', () => con.detach(s.session), con);
+    con.attach(s.session, s.send, () => s.end(`the exec'd process ${pid} ended`));
+    return { pid, session: s.session };
+  },
   ps: async (c, p) => ({ pids: await c.containers.ps(p.id) }),
   pause: async (c, p) => {
     await c.containers.pause(p.id);
@@ -132,7 +140,7 @@ export const handlers: HandlerTable = {
 function consoleOf(c: CallContext, session: string) {
   const t = c.sessionTarget(session);
   if (!t || t.stream !== 'console') throw new DaemonError(ErrorCode.NoSession, `session ${session}: no console session on this connection`, { pointer: '/session' });
-  const con = c.containers.console(t.id);
+  const con = t.console ?? c.containers.console(t.id);
   if (!con) throw notFound(t.id);
   return con;
 }

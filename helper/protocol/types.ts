@@ -95,6 +95,12 @@ export interface ExecParams {
 export interface ExecResult {
   /** Host pid of the new process. */
   pid: number;
+  /**
+   * For process.terminal: a console session on this connection, used like
+   * one from `attach` (output notifications, write, resize, detach); it is
+   * closed with `sessionClosed` when the process ends.
+   */
+  session?: string;
 }
 
 export interface PsResult {

@@ -101,3 +101,28 @@ test('after kill -9 of berthd the container keeps running and its console can be
   await until(() => closed === a.session, 'sessionClosed for the attached session');
   assert.deepEqual((await c.request('list', {})).containers, []);
 });
+
+test('exec with a terminal returns a console session: output, input, resize, sessionClosed at exit', async () => {
+  const plain = makeBundle(['sleep', '60']);
+  const c = await client();
+  try {
+    await c.request('run', { id: 'execd', bundle: plain.dir });
+    const r = await c.request('exec', {
+      id: 'execd',
+      process: { terminal: true, args: ['sh'], cwd: '/', user: { uid: 0, gid: 0 }, env: ['PATH=/bin', 'TERM=xterm'] },
+      consoleSize: { rows: 20, cols: 70 },
+    });
+    assert.ok(r.session, 'a session for the tty exec');
+    let closed = '';
+    c.onSessionClosed((n) => (closed = n.session));
+    const o = collect(c, r.session);
+    await c.request('write', { session: r.session, data: enc('stty size; echo exec-$((3*3))\n') });
+    await until(() => o.text().includes('exec-9') && o.text().includes('20 70'), 'exec output and its size');
+    await c.request('write', { session: r.session, data: enc('exit\n') });
+    await until(() => closed === r.session, 'sessionClosed when the exec shell exits');
+    assert.equal((await c.request('state', { id: 'execd' })).status, 'running', 'the container outlives its exec');
+    await c.request('delete', { id: 'execd', force: true });
+  } finally {
+    plain.cleanup();
+  }
+});
