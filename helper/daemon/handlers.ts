@@ -53,7 +53,13 @@ export const handlers: HandlerTable = {
   start: (c, p) => c.containers.start(p.id),
   run: async (c, p) => {
     await c.containers.create(p, c.peer);
-    return c.containers.start(p.id);
+    try {
+      return await c.containers.start(p.id);
+    } catch (e) {
+      // Like `runc run`: a container that could not start does not stay behind.
+      await c.containers.delete(p.id, true).catch(() => undefined);
+      throw e;
+    }
   },
   state: (c, p) => c.containers.state(p.id),
   list: async (c) => ({ containers: await c.containers.list() }),
