@@ -2,9 +2,11 @@
 // a real browser (Debian's Chromium through playwright-core): the packaged
 // .vsix is installed, a workspace holding a busybox bundle is opened, and
 // the user's path is walked: the Berth view and commands, a typo flagged in
-// config.json, Run Bundle from the palette, the container in the view, a
-// shell in the attached terminal (echo, hostname, stty size before and
-// after a resize), kill from the context menu, the exit shown, delete.
+// config.json and berthd's create error on its line, Run Bundle from the
+// palette, the container in the view, a shell in the attached terminal
+// (echo, hostname, stty size before and after a resize), an exec'd shell
+// and pause/resume from the context menu (when berthd implements them),
+// kill from the context menu, the exit shown, delete.
 // Screenshots of the workbench land in test-artifacts/e2e/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -43,9 +45,18 @@ async function canRunConsoles(d: TestDaemon): Promise<string | undefined> {
   }
 }
 
+async function daemonMethods(d: TestDaemon): Promise<string[]> {
+  const c = await d.client();
+  try {
+    return c.hello.methods;
+  } finally {
+    c.close();
+  }
+}
+
 const why = !existsSync(CHROMIUM) ? `${CHROMIUM} missing (apt-get install chromium)` : undefined;
 
-test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, terminal, resize, kill, exit, delete', { skip: why, timeout: 8 * 60_000 }, async (t) => {
+test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, terminal, resize, exec, pause, kill, exit, delete', { skip: why, timeout: 8 * 60_000 }, async (t) => {
   const t0 = Date.now();
   const inst = installCodeServer();
   t.diagnostic(`code-server install: ${inst.seconds ? `${inst.seconds.toFixed(0)} s` : 'already installed'}`);
@@ -160,7 +171,7 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
     await wb.command('View: Close All Editors');
   });
 
-  await t.test('Run Bundle, shell in the terminal, resize, kill, exit, delete', { skip: noConsoles }, async () => {
+  await t.test('Run Bundle, shell in the terminal, resize, exec, pause/resume, kill, exit, delete', { skip: noConsoles }, async (t) => {
     await wb.command('Berth: Run Bundle');
     const row = wb.containerRows().filter({ hasText: 'running' });
     await row.first().waitFor({ timeout: 30_000 });
@@ -195,6 +206,27 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
     assert.ok(after[0] > before[0], `rows grew after maximizing the panel: ${before} → ${after}`);
     await wb.screenshot('terminal');
     await wb.command('View: Toggle Maximized Panel');
+
+    const methods = await daemonMethods(daemon!);
+    if (methods.includes('exec')) {
+      // A second shell through exec, in its own terminal; closing that terminal only detaches.
+      await wb.contextMenu(wb.containerRow(id), 'Exec Shell');
+      await wb.until(async () => (await wb.terminalText()).trim() === '/ #' || /^\/ # $/m.test(await wb.terminalText()), 'the exec shell\'s prompt in a new terminal');
+      await wb.typeInTerminal('echo exec-$((2+3)) $(hostname)\n');
+      await wb.until(async () => /^exec-5 berth-e2e\s*$/m.test(await wb.terminalText()), 'exec output in its terminal');
+      await wb.screenshot('exec');
+      await wb.command('Terminal: Kill the Active Terminal Instance');
+      await wb.until(async () => /hello-42/.test(await wb.terminalText()), 'the console terminal active again');
+    } else t.diagnostic('exec step not run: this berthd does not implement exec');
+    if (methods.includes('pause') && methods.includes('resume')) {
+      await wb.contextMenu(wb.containerRow(id), 'Pause');
+      await wb.containerRow(id).filter({ hasText: 'paused' }).waitFor({ timeout: 15_000 });
+      await wb.screenshot('paused');
+      await wb.contextMenu(wb.containerRow(id), 'Resume');
+      await wb.containerRow(id).filter({ hasText: 'running' }).waitFor({ timeout: 15_000 });
+      await wb.typeInTerminal('echo resumed-$((3*3))\n');
+      await wb.until(async () => /^resumed-9\s*$/m.test(await wb.terminalText()), 'the shell answers after resume');
+    } else t.diagnostic('pause/resume step not run: this berthd does not implement them');
 
     await wb.contextMenu(wb.containerRow(id), 'Kill…');
     await wb.pick('SIGKILL');

@@ -128,7 +128,8 @@ export class Workbench {
 
   /** The active terminal's visible text (DOM renderer; NBSP as space). */
   async terminalText(): Promise<string> {
-    const rows = this.page.locator('.terminal-wrapper.active .xterm-rows, .terminal-wrapper .xterm-rows').last();
+    const active = this.page.locator('.terminal-wrapper.active .xterm-rows');
+    const rows = (await active.count()) > 0 ? active.last() : this.page.locator('.terminal-wrapper .xterm-rows').last();
     if ((await rows.count()) === 0) return '';
     return (await rows.innerText()).replace(/\u00a0/g, ' ');
   }
