@@ -70,8 +70,8 @@ export const exec = (ctx: Ctx): Handler => async (arg) => {
   };
   try {
     const r = await ctx.conn.request('exec', { id: c.id, process: proc, consoleSize: { rows: 24, cols: 80 } });
-    // berthd opens a console session for a tty exec; older ones only say the pid.
-    const session = (r as { session?: string }).session;
+    // berthd opens a console session for a tty exec (ExecResult.session).
+    const session = r.session;
     if (!session) {
       void vscode.window.showWarningMessage(`exec ${c.id}: started ${shell} as pid ${r.pid}, but this berthd gives no console session for it`);
       return;
