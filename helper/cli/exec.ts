@@ -78,7 +78,7 @@ OPTIONS:
     const term = proc.terminal && !consoleSocket && !v.detach ? attachTerminal() : undefined;
     let done;
     try {
-      done = await exec(g.ctx, { id, process: proc, pidFile: v['pid-file'] as string | undefined, consoleSocket, consoleFd: term?.remoteFd, preserveFds: fds });
+      done = await exec(g.ctx, { id, process: proc, pidFile: v['pid-file'] as string | undefined, consoleSocket, consoleFd: term?.remoteFd, preserveFds: fds, detach: v.detach === true });
     } catch (e) {
       term?.close();
       throw e;

@@ -8,7 +8,7 @@
 // container's processes; a dumpable stage would let them open
 // /proc/<stage>/exe, the host's node binary (runc's CVE-2019-5736). So the
 // very first statement makes it non-dumpable, before it reads anything.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readlinkSync, writeSync } from 'node:fs';
 import * as C from '../linux/constants';
 import { setDumpable } from '../linux/identity';
 import { NS_FLAG, setnsFd, unshare } from '../linux/ns';
@@ -24,6 +24,8 @@ import { applyLimits, execProcess, resolveExecutable } from './process';
 setDumpable(false);
 
 const syncFd = Number(process.env[SYNC_FD_ENV]);
+// Our pid as the host sees it: /proc is still the host's here (the stage may not be the parent's child, see exec.ts).
+const hostPid = Number(readlinkSync('/proc/self'));
 const send = (m: ExecMessage) => writeSync(syncFd, JSON.stringify(m) + '\n');
 
 /** Everything up to the point where only execve is left; returns the executable's path. */
@@ -32,7 +34,7 @@ function enter(cfg: ExecConfig): { exe: string; seccomp?: PreparedSeccomp } {
   const ns = cfg.namespaces.map((n) => ({ ...n, fd: at('/linux/namespaces', () => openSync(n.path, C.O_RDONLY | C.O_CLOEXEC)) }));
   const procs = cfg.cgroupProcs.map((f) => at('/linux/cgroupsPath', () => openSync(f, C.O_WRONLY | C.O_CLOEXEC)));
   // libseccomp is loaded and an agent's socket connected now: the container's rootfs has neither.
-  const seccomp = at('/linux/seccomp', () => prepareSeccomp(cfg.seccomp, { state: cfg.state, pid: cfg.pid }));
+  const seccomp = at('/linux/seccomp', () => prepareSeccomp(cfg.seccomp, { state: cfg.state, pid: hostPid }));
   // A thread sharing its fs_struct may not change mount namespace.
   unshare(C.CLONE_FS);
   // The cgroup first, so that joining the cgroup namespace finds us inside its root.
@@ -61,6 +63,7 @@ function main(): void {
   let exe: string;
   let seccomp: PreparedSeccomp | undefined;
   try {
+    send({ type: 'hello', pid: hostPid });
     cfg = ch.receive<ExecConfig>();
     ({ exe, seccomp } = enter(cfg));
     send({ type: 'exec' });

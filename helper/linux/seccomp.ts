@@ -56,6 +56,7 @@ export function prepareSeccomp(seccomp: Seccomp | undefined, opts: SeccompOption
   let sock: number | undefined;
   try {
     if (built.unknown.length) opts.warn?.(`seccomp: ignoring syscalls unknown to libseccomp: ${built.unknown.map((u) => `${u.name} (${u.pointer})`).join(', ')}`);
+    if (built.conflicts.length) opts.warn?.(`seccomp: rules conflicting with earlier ones, skipped on that architecture: ${built.conflicts.map((c) => `${c.name} on ${c.arch} (${c.pointer})`).join(', ')}`);
     if (built.notifies && !seccomp.listenerPath) throw new Error('/linux/seccomp/listenerPath: required when an action is SCMP_ACT_NOTIFY');
     sock = built.notifies ? (opts.listenerSocket ?? connectListener(seccomp.listenerPath!)) : undefined;
     if (sock !== undefined) prepareListener();

@@ -6,7 +6,9 @@
 //   parent                                  exec stage
 //   ------                                  ----------
 //   setns(pid_for_children, init's pid ns)
-//   spawn node dist/exec.js; setns back     non-dumpable first, then block on fd
+//   spawn node dist/exec.js; setns back     non-dumpable first
+//                              ← {hello,pid} its host pid
+//   (user ns: move it into the cgroups)
 //   → ExecConfig                            open cgroup.procs files and the seccomp
 //                                           listener (host paths); unshare(CLONE_FS);
 //                                           join the cgroup, then setns into each of
@@ -26,12 +28,12 @@ export interface ExecConfig {
   /** The init's cgroup.procs files (one per hierarchy), joined just before the namespaces. */
   cgroupProcs: string[];
   seccomp?: Seccomp;
-  /** The state sent to a seccomp agent beside the notify fd, and the process's host pid. */
+  /** The state sent to a seccomp agent beside the notify fd. */
   state: State;
-  pid: number;
   preserveFds: number;
   /** fd (in the stage) of the connected console socket, when process.terminal is true. */
   consoleSocketFd?: number;
 }
 
-export type ExecMessage = { type: 'exec' } | { type: 'error'; message: string; pointer?: string };
+/** `hello` carries the stage's host pid: with --detach the stage is not the parent's child (exec.ts). */
+export type ExecMessage = { type: 'hello'; pid: number } | { type: 'exec' } | { type: 'error'; message: string; pointer?: string };

@@ -32,6 +32,14 @@ export interface ExecOptions {
   consoleFd?: number;
   preserveFds?: number;
   stdio?: [number, number, number];
+  /**
+   * The caller will not wait (--detach). Known gap: Node reaps its children
+   * as soon as they exit, so a detached process that ends before `berth exec`
+   * does is reaped here and a subreaper (podman's conmon) never sees its
+   * status; starting the stage through a backgrounding `sh` did not satisfy
+   * conmon either (see the report of issue 4).
+   */
+  detach?: boolean;
 }
 
 export interface Executed {
@@ -66,7 +74,6 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
     cgroupProcs: trampoline?.userNs ? [] : cgroupProcs,
     seccomp: spec.linux?.seccomp,
     state,
-    pid: 0,
     preserveFds: opts.preserveFds ?? 0,
   };
 
@@ -75,30 +82,35 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
     if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
     const spawned = spawnExecStage(kinds.includes('pid') ? nsPath('pid') : undefined, opts.stdio ?? [0, 1, 2], cfg.preserveFds, consoleSock ?? opts.consoleFd, trampoline);
     const child = spawned.child;
-    if (trampoline?.userNs) for (const f of cgroupProcs) writeFileSync(f, String(child.pid));
+    let pid = 0;
     cfg.consoleSocketFd = spawned.consoleFd;
-    cfg.pid = child.pid ?? 0;
     const exited: Executed['exited'] = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
     let exitInfo = '';
     void exited.then((x) => (exitInfo = x.signal ? `killed by ${x.signal}` : `exit status ${x.code}`));
     child.once('error', () => undefined); // reported through the channel's end
     const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `exec stage ended early${exitInfo ? ` (${exitInfo})` : ''}`);
-    try {
-      ch.send(cfg);
+    const expect = async (type: ExecMessage['type']) => {
       const m = (await ch.next()) as ExecMessage;
       if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
-      if (m.type !== 'exec') throw new RuntimeError(`exec stage sent an unexpected message \`${JSON.stringify(m)}\``);
+      if (m.type !== type) throw new RuntimeError(`exec stage sent \`${JSON.stringify(m)}\` instead of ${type}`);
+      return m;
+    };
+    try {
+      pid = ((await expect('hello')) as { pid: number }).pid;
+      if (trampoline?.userNs) for (const f of cgroupProcs) writeFileSync(f, String(pid));
+      ch.send(cfg);
+      await expect('exec');
       // Now the socket either closes (close-on-exec: execve succeeded) or carries execve's error.
       const after = (await ch.next().then((x) => x, () => undefined)) as ExecMessage | undefined;
       if (after?.type === 'error') throw new RuntimeError(after.message, 'runtime', after.pointer);
     } catch (e) {
+      if (pid) process.kill(pid, 'SIGKILL');
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
       throw e;
     } finally {
       ch.close();
     }
-    const pid = child.pid!;
     if (opts.pidFile) atomicWrite(resolve(opts.pidFile), String(pid));
     return { pid, exited };
   } finally {
@@ -123,3 +135,4 @@ function joinTrampoline(kinds: string[], nsPath: (type: 'user' | 'time') => stri
   args.push('--');
   return { command: NSENTER, args, makesPidNs: false, forks: false, userNs: user };
 }
+

@@ -4,12 +4,21 @@
 // this libseccomp), rules whose action equals the default are skipped
 // (libseccomp refuses them), and arguments that repeat an index become
 // separate rules (OR) instead of one rule (AND), which libseccomp rejects.
+//
+// One filter per architecture, merged at the end: a rule one architecture
+// cannot express must not cost the others. On x86 (32-bit) `socket` and its
+// siblings go through socketcall(2), whose arguments a filter cannot see, so
+// podman's default profile (socket allowed or denied by its arguments) makes
+// conflicting socketcall rules there (EEXIST); added to one multi-arch filter,
+// the rule would be refused for x86_64 too. Such a rule is skipped on that
+// architecture only, and reported.
 import { getSystemErrorName } from 'node:util';
 import type { Seccomp, SeccompArg } from '../../spec/types';
 import { type ArgCmp, type FilterCtx, libseccomp } from './lib';
 import { ATTR, FLAGS, OPS, SCMP_ACT_NOTIFY, actionValue, archName } from './names';
 
 const BASE = '/linux/seccomp';
+const EEXIST = -17;
 
 export interface Built {
   ctx: FilterCtx;
@@ -17,6 +26,8 @@ export interface Built {
   notifies: boolean;
   /** Syscall names this libseccomp does not know, with their pointers. */
   unknown: { name: string; pointer: string }[];
+  /** Rules an architecture cannot hold beside earlier ones (EEXIST), skipped there. */
+  conflicts: { name: string; pointer: string; arch: string }[];
 }
 
 function check(rc: number, what: string): void {
@@ -37,23 +48,48 @@ function argCmp(a: SeccompArg, pointer: string): ArgCmp {
   return { arg: a.index, op, datum_a: toDatum(a.value, `${pointer}/value`), datum_b: toDatum(a.valueTwo ?? 0, `${pointer}/valueTwo`) };
 }
 
-/** Builds (does not load) the filter; the caller releases `ctx`. */
-export function buildFilter(seccomp: Seccomp): Built {
+/** A rule as libseccomp takes it, resolved once for every architecture. */
+interface Rule {
+  action: number;
+  nr: number;
+  name: string;
+  pointer: string;
+  groups: ArgCmp[][];
+}
+
+function resolveRules(seccomp: Seccomp, defAction: number, built: Built): Rule[] {
   const lib = libseccomp();
-  const defAction = actionValue(seccomp.defaultAction, seccomp.defaultErrnoRet, `${BASE}/defaultAction`);
+  const rules: Rule[] = [];
+  (seccomp.syscalls ?? []).forEach((sc, i) => {
+    const p = `${BASE}/syscalls/${i}`;
+    const action = actionValue(sc.action, sc.errnoRet, `${p}/action`);
+    if (action === defAction) return;
+    if (action === SCMP_ACT_NOTIFY) built.notifies = true;
+    const conds = (sc.args ?? []).map((a, j) => argCmp(a, `${p}/args/${j}`));
+    const indexes = new Set(conds.map((a) => a.arg));
+    const groups = indexes.size === conds.length ? [conds] : conds.map((a) => [a]);
+    sc.names.forEach((name, j) => {
+      const nr = lib.resolveName(name);
+      if (nr < 0) built.unknown.push({ name, pointer: `${p}/names/${j}` });
+      else rules.push({ action, nr, name, pointer: `${p}/names/${j}`, groups });
+    });
+  });
+  return rules;
+}
+
+/** A filter for one architecture (`token`, or the native one), with the config's attributes. */
+function archFilter(seccomp: Seccomp, defAction: number, token: number | undefined): FilterCtx {
+  const lib = libseccomp();
   const ctx = lib.init(defAction);
   if (!ctx) throw new Error(`${BASE}/defaultAction: seccomp_init refused \`${seccomp.defaultAction}\``);
-  const built: Built = { ctx, notifies: defAction === SCMP_ACT_NOTIFY, unknown: [] };
   try {
+    if (token !== undefined) {
+      check(lib.archAdd(ctx, token), `${BASE}/architectures: add architecture ${token}`);
+      check(lib.archRemove(ctx, lib.archNative()), `${BASE}/architectures: remove the native architecture`);
+    }
     // libseccomp sets no_new_privs on load by default; the config decides
     // that (process.noNewPrivileges), so the filter must not.
     check(lib.attrSet(ctx, ATTR.CTL_NNP, 0), `${BASE}: clear the no_new_privs attribute`);
-    (seccomp.architectures ?? []).forEach((a, i) => {
-      const token = lib.archResolveName(archName(a));
-      if (token === 0) throw new Error(`${BASE}/architectures/${i}: unknown architecture \`${a}\``);
-      const rc = lib.archAdd(ctx, token);
-      if (rc !== -17 /* EEXIST: the native one is always there */) check(rc, `${BASE}/architectures/${i}: add \`${a}\``);
-    });
     (seccomp.flags ?? []).forEach((f, i) => {
       const attr = FLAGS[f];
       if (attr === undefined) throw new Error(`${BASE}/flags/${i}: unknown seccomp flag \`${f}\``);
@@ -63,26 +99,57 @@ export function buildFilter(seccomp: Seccomp): Built {
         throw new Error(`${BASE}/flags/${i}: \`${f}\` is not supported by libseccomp ${v.major}.${v.minor}.${v.micro} on this kernel: ${getSystemErrorName(rc)}`);
       }
     });
-    (seccomp.syscalls ?? []).forEach((sc, i) => {
-      const p = `${BASE}/syscalls/${i}`;
-      const action = actionValue(sc.action, sc.errnoRet, `${p}/action`);
-      if (action === defAction) return;
-      if (action === SCMP_ACT_NOTIFY) built.notifies = true;
-      const conds = (sc.args ?? []).map((a, j) => argCmp(a, `${p}/args/${j}`));
-      const indexes = new Set(conds.map((a) => a.arg));
-      const groups = indexes.size === conds.length ? [conds] : conds.map((a) => [a]);
-      sc.names.forEach((name, j) => {
-        const nr = lib.resolveName(name);
-        if (nr < 0) {
-          built.unknown.push({ name, pointer: `${p}/names/${j}` });
-          return;
-        }
-        for (const g of groups) check(lib.ruleAddArray(ctx, action, nr, g.length, g.length ? g : null), `${p}/names/${j}: add rule for \`${name}\``);
-      });
-    });
+    return ctx;
   } catch (e) {
     lib.release(ctx);
     throw e;
   }
+}
+
+/** Builds (does not load) the filter; the caller releases `ctx`. */
+export function buildFilter(seccomp: Seccomp): Built {
+  const lib = libseccomp();
+  const defAction = actionValue(seccomp.defaultAction, seccomp.defaultErrnoRet, `${BASE}/defaultAction`);
+  const native = lib.archNative();
+  const extra = new Map<number, string>();
+  (seccomp.architectures ?? []).forEach((a, i) => {
+    const token = lib.archResolveName(archName(a));
+    if (token === 0) throw new Error(`${BASE}/architectures/${i}: unknown architecture \`${a}\``);
+    if (token !== native) extra.set(token, a);
+  });
+  const built: Built = { ctx: undefined, notifies: defAction === SCMP_ACT_NOTIFY, unknown: [], conflicts: [] };
+  const rules = resolveRules(seccomp, defAction, built);
+  const main = archFilter(seccomp, defAction, undefined);
+  try {
+    addRules(main, rules, 'native', built);
+    for (const [token, name] of extra) {
+      const ctx = archFilter(seccomp, defAction, token);
+      try {
+        addRules(ctx, rules, name, built);
+        check(lib.merge(main, ctx), `${BASE}/architectures: merge the \`${name}\` filter`);
+      } catch (e) {
+        lib.release(ctx);
+        throw e;
+      }
+    }
+  } catch (e) {
+    lib.release(main);
+    throw e;
+  }
+  built.ctx = main;
   return built;
+}
+
+function addRules(ctx: FilterCtx, rules: Rule[], arch: string, built: Built): void {
+  const lib = libseccomp();
+  for (const r of rules) {
+    for (const g of r.groups) {
+      const rc = lib.ruleAddArray(ctx, r.action, r.nr, g.length, g.length ? g : null);
+      if (rc === EEXIST) {
+        built.conflicts.push({ name: r.name, pointer: r.pointer, arch });
+        continue;
+      }
+      check(rc, `${r.pointer}: add rule for \`${r.name}\``);
+    }
+  }
 }

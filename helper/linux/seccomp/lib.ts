@@ -20,6 +20,10 @@ export interface Libseccomp {
   release(ctx: FilterCtx): void;
   archResolveName(name: string): number;
   archAdd(ctx: FilterCtx, arch: number): number;
+  archRemove(ctx: FilterCtx, arch: number): number;
+  archNative(): number;
+  /** Moves every rule of `src` into `dst` (architectures must not overlap); frees `src` on success. */
+  merge(dst: FilterCtx, src: FilterCtx): number;
   attrSet(ctx: FilterCtx, attr: number, value: number): number;
   resolveName(name: string): number;
   ruleAddArray(ctx: FilterCtx, action: number, syscall: number, count: number, args: ArgCmp[] | null): number;
@@ -49,6 +53,9 @@ export function libseccomp(): Libseccomp {
     release: so.func('void seccomp_release(void *ctx)'),
     archResolveName: so.func('uint32_t seccomp_arch_resolve_name(const char *name)'),
     archAdd: so.func('int seccomp_arch_add(void *ctx, uint32_t arch)'),
+    archRemove: so.func('int seccomp_arch_remove(void *ctx, uint32_t arch)'),
+    archNative: so.func('uint32_t seccomp_arch_native(void)'),
+    merge: so.func('int seccomp_merge(void *dst, void *src)'),
     attrSet: so.func('int seccomp_attr_set(void *ctx, int attr, uint32_t value)'),
     resolveName: so.func('int seccomp_syscall_resolve_name(const char *name)'),
     ruleAddArray: so.func('seccomp_rule_add_array', 'int', ['void *', 'uint32_t', 'int', 'uint', koffi.pointer(argCmp)]),
