@@ -123,6 +123,7 @@ export class Containers {
       if (receiver) {
         const fd = await receiver.received;
         record.keeper = spawnKeeper(fd);
+        this.records.save(record); // still with its intent: a restart now also stops the keeper
         l.console = new Console(p.id, fd);
         if (p.consoleSize) l.console.resize(p.consoleSize.rows, p.consoleSize.cols);
       }
