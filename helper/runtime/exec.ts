@@ -33,11 +33,10 @@ export interface ExecOptions {
   preserveFds?: number;
   stdio?: [number, number, number];
   /**
-   * The caller will not wait (--detach). Known gap: Node reaps its children
-   * as soon as they exit, so a detached process that ends before `berth exec`
-   * does is reaped here and a subreaper (podman's conmon) never sees its
-   * status; starting the stage through a backgrounding `sh` did not satisfy
-   * conmon either (see the report of issue 4).
+   * The caller will not wait (--detach): the stage must never be this
+   * process's child. Node reaps its children the moment they exit, so a short
+   * process would be gone before the subreaper that runs us (podman's conmon)
+   * could collect its status, which is the point of a detached exec.
    */
   detach?: boolean;
 }
@@ -80,7 +79,10 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
   let consoleSock: number | undefined;
   try {
     if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
-    const spawned = spawnExecStage(kinds.includes('pid') ? nsPath('pid') : undefined, opts.stdio ?? [0, 1, 2], cfg.preserveFds, consoleSock ?? opts.consoleFd, trampoline);
+    const pidNs = kinds.includes('pid') ? nsPath('pid') : undefined;
+    const spawned = opts.detach
+      ? spawnExecStage(undefined, opts.stdio ?? [0, 1, 2], cfg.preserveFds, consoleSock ?? opts.consoleFd, detachedTrampoline(pidNs, trampoline))
+      : spawnExecStage(pidNs, opts.stdio ?? [0, 1, 2], cfg.preserveFds, consoleSock ?? opts.consoleFd, trampoline);
     const child = spawned.child;
     let pid = 0;
     cfg.consoleSocketFd = spawned.consoleFd;
@@ -136,3 +138,21 @@ function joinTrampoline(kinds: string[], nsPath: (type: 'user' | 'time') => stri
   return { command: NSENTER, args, makesPidNs: false, forks: false, userNs: user };
 }
 
+
+/**
+ * For --detach: `nsenter -F [--pid=…] [user/time] -- sh -c '"$0" "$@" <&0 &'`
+ * in front of node. nsenter sets the shell's pid_for_children to the
+ * container's pid namespace without forking, so the shell itself stays in
+ * the host's: when it exits right after starting the stage in the
+ * background, the kernel hands the orphan to the nearest subreaper among the
+ * shell's ancestors in the host's pid namespace (conmon), not to the
+ * container's init, which is what it would pick for an orphan whose parent
+ * was inside the container's pid namespace. `<&0` keeps stdin, which a
+ * non-interactive shell points at /dev/null for background jobs.
+ */
+function detachedTrampoline(pidNs: string | undefined, join: Trampoline | undefined): Trampoline {
+  const nsArgs = [...(pidNs ? [`--pid=${pidNs}`] : []), ...(join ? join.args.slice(0, -1) : [])];
+  const shell = ['/bin/sh', '-c', '"$0" "$@" <&0 &'];
+  const args = nsArgs.length ? ['-F', ...nsArgs, '--', ...shell] : shell.slice(1);
+  return { command: nsArgs.length ? NSENTER : '/bin/sh', args, makesPidNs: false, forks: true, userNs: join?.userNs ?? false };
+}

@@ -115,6 +115,11 @@ test('exec --detach --pid-file leaves the process running in the container\'s cg
     }
   });
   assert.equal(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), 'sleep\u00001000\u0000');
+  // Adopted by a host-side reaper (a subreaper such as conmon, or the host's init), never berth's child nor the container's init.
+  const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  assert.notEqual(ppid, c.pid);
+  assert.doesNotMatch(readFileSync(`/proc/${ppid}/cmdline`, 'utf8'), /berth|exec\.js/, `parent ${ppid} of the detached process`);
+  if (ppid !== 1) assert.equal(nsLink(ppid, 'pid'), nsLink('self', 'pid'));
   for (const n of NS) assert.equal(nsLink(pid, n), nsLink(c.pid, n), `${n} namespace`);
   const procs = readFileSync(join(cg, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
   assert.ok(procs.includes(pid), `exec'd pid ${pid} not in ${cg}: ${procs}`);
