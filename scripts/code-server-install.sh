@@ -13,6 +13,12 @@ CODE_SERVER_VERSION=4.139.1
 MARKER="$HOLDER/.installed-$CODE_SERVER_VERSION-node$NODE_VERSION"
 if [[ -f "$MARKER" ]]; then echo "$HOLDER"; exit 0; fi
 
+# When this runs under `npm test`, the outer npm (Node 20) exports npm_config_*
+# variables; the inner npm would take them as its own config, and
+# code-server's postinstall reads the Node version from npm_config_user_agent
+# ("requires node v24 ... you are on node v20"). Start the inner npm clean.
+for v in $(compgen -e); do case "$v" in npm_*|NPM_*|NODE|INIT_CWD) unset "$v";; esac; done
+
 mkdir -p "$HOLDER/node" "$HOLDER/cs" "$HOLDER/home"
 export HOME="$HOLDER/home" XDG_CONFIG_HOME="$HOLDER/home/.config" XDG_DATA_HOME="$HOLDER/home/.local/share" XDG_CACHE_HOME="$HOLDER/home/.cache"
 t0=$(date +%s)
