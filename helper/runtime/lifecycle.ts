@@ -67,7 +67,12 @@ export async function start(ctx: RuntimeContext, id: string): Promise<void> {
           if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
         }
         if (n === 1) break;
-        if (!isAlive(st.pid, st.startTime)) throw new RuntimeError(`cannot start container \`${id}\`: its init exited`, 'invalid-state');
+        // The init may write its byte, exec and exit between our read and
+        // this check (a /bin/true container): read once more before failing.
+        if (!isAlive(st.pid, st.startTime)) {
+          if (readSync(fd, b, 0, 1, null) === 1) break;
+          throw new RuntimeError(`cannot start container \`${id}\`: its init exited`, 'invalid-state');
+        }
         await sleep(1);
       }
     } finally {
