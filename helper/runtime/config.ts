@@ -71,12 +71,14 @@ function validate(spec: unknown, bundle: string): Finding[] {
 /**
  * What runc and crun accept although the schema does not, so that configs
  * written for them run here: the recursive rootfsPropagation forms (rprivate,
- * rslave, rshared, runbindable) become warnings.
+ * rslave, rshared, runbindable) become info findings: Docker and podman
+ * write them routinely, so a warning on every create would only be noise
+ * (and tools that compare runc's output with ours would see a difference).
  */
 function tolerated(spec: Spec, f: Finding): Finding {
   const prop = spec.linux?.rootfsPropagation;
   if (f.severity === 'error' && f.pointer === '/linux/rootfsPropagation' && prop && ['rprivate', 'rslave', 'rshared', 'runbindable'].includes(prop)) {
-    return { ...f, severity: 'warning', message: `linux.rootfsPropagation \`${prop}\` is not in the spec; applied as runc does` };
+    return { ...f, severity: 'info', message: `linux.rootfsPropagation \`${prop}\` is not in the spec; applied as runc does` };
   }
   return f;
 }

@@ -47,7 +47,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
     // start it now and validate the config while it boots (it waits for InitConfig).
     if (!needsTrampoline(spec)) init = startInit(spec, opts, consoleSock);
     const { rootfs, warnings } = checkConfig(parsed);
-    for (const w of warnings) ctx.log?.('warn', w.message, { pointer: w.pointer, code: w.code });
+    for (const w of warnings) ctx.log?.(w.severity === 'warning' ? 'warn' : 'debug', w.message, { pointer: w.pointer, code: w.code });
     return await withLock(ctx.root, opts.id, async () => {
       store.reserve(opts.id);
       let cg: CgroupHandle | undefined;
