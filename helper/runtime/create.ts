@@ -20,13 +20,20 @@ import { checkConfig, parseConfig } from './config';
 import { RuntimeError } from './errors';
 import { runHooks } from './hooks';
 import { withLock } from './lock';
-import { spawnInit } from './spawn';
+import { spawnInit, type SpawnedInit } from './spawn';
 import { chownToContainerRoot, finishTrampoline, killTrampolineTree, trampolineFor, type Trampoline } from './userns';
 import { toState } from './status';
 import { atomicWrite, checkId, Store, type StoredState } from './store';
 import type { InitConfig } from './sync';
 
-export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<Created> {
+/**
+ * Hands `create` an init stage already spawned in a fresh pid namespace and
+ * waiting for its InitConfig (berthd's pool, helper/daemon/pool.ts), or
+ * undefined to spawn one. Only asked when no trampoline is needed.
+ */
+export type InitSource = (spec: Spec, opts: CreateOptions) => SpawnedInit | undefined;
+
+export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?: InitSource): Promise<Created> {
   const store = new Store(ctx.root);
   checkId(opts.id);
   const parsed = parseConfig(opts.bundle, opts.configFile);
@@ -45,7 +52,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions): Promise<
     if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
     // Node's start-up is most of the init stage's cost: without a trampoline,
     // start it now and validate the config while it boots (it waits for InitConfig).
-    if (!needsTrampoline(spec)) init = startInit(spec, opts, consoleSock);
+    if (!needsTrampoline(spec)) init = startInit(spec, opts, consoleSock, undefined, takeInit?.(spec, opts));
     const { rootfs, warnings } = checkConfig(parsed);
     for (const w of warnings) ctx.log?.(w.severity === 'warning' ? 'warn' : 'debug', w.message, { pointer: w.pointer, code: w.code });
     return await withLock(ctx.root, opts.id, async () => {
@@ -125,9 +132,9 @@ interface InitHandle {
   kill(): Promise<void>;
 }
 
-function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefined, trampoline?: Trampoline): InitHandle {
+function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefined, trampoline?: Trampoline, pooled?: SpawnedInit): InitHandle {
   const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
-  const spawned = spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline });
+  const spawned = pooled ?? spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline });
   const child = spawned.child;
   const exited: Created['exited'] = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
   let exitInfo = '';
