@@ -32,10 +32,16 @@ function pointer(kind: HookKind, i: number): string {
   return `/hooks/${kind}/${i}`;
 }
 
-/** `KEY=VALUE` strings as the environment object spawn wants; nothing else leaks in. */
-function envObject(env: string[] | undefined): Record<string, string> {
+/**
+ * `KEY=VALUE` strings as the environment object spawn wants. A hook with an
+ * `env` gets exactly that; a hook without one inherits the runtime's own
+ * environment, as runc and crun do (hooks such as nvidia's rely on PATH), and
+ * crun's suite checks it (test-hook-env-inherit).
+ */
+function envObject(env: string[] | undefined): Record<string, string | undefined> {
+  if (env === undefined) return { ...process.env };
   const out: Record<string, string> = {};
-  for (const e of env ?? []) {
+  for (const e of env) {
     const eq = e.indexOf('=');
     if (eq > 0) out[e.slice(0, eq)] = e.slice(eq + 1);
   }

@@ -37,6 +37,15 @@ for (const mode of ['async', 'sync'] as const) {
     assert.equal(readFileSync(join(d, 'cwd'), 'utf8').trim(), d);
   });
 
+  test(`${mode}: a hook without env inherits the runtime's environment, as runc does`, async (t) => {
+    const d = tmp(t);
+    process.env.BERTH_HOOK_INHERIT = 'inherited';
+    t.after(() => delete process.env.BERTH_HOOK_INHERIT);
+    const state: State = { ociVersion: '1.3.0', id: 'h0', status: 'created', pid: 4242, bundle: d };
+    await run('prestart', [{ path: '/bin/sh', args: ['sh', '-c', 'env > env'] }], state);
+    assert.match(readFileSync(join(d, 'env'), 'utf8'), /^BERTH_HOOK_INHERIT=inherited$/m);
+  });
+
   test(`${mode}: a failing hook fails with its pointer, exit status and stderr; later hooks do not run`, async (t) => {
     const d = tmp(t);
     const state: State = { ociVersion: '1.3.0', id: 'h2', status: 'creating', bundle: d };
