@@ -4,7 +4,10 @@
 //   - create→start→exit→delete of /bin/true (median, p95), interleaved
 //     round by round so machine load hits every runtime alike,
 //   - 100 containers started concurrently and deleted again (wall time),
-//   - berthd's RSS idle and with 100 running containers.
+//   - berthd's RSS idle and with 100 running containers, and its pool of
+//     pre-started inits' RSS (separate processes).
+// The cycle is measured twice for berthd: with its default init pool and
+// with --init-pool 0 (each create spawns its own init), on separate roots.
 //   npm run bench:daemon [-- --iterations 20 --concurrent 100]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,11 +39,23 @@ interface Berthd {
   stop(): Promise<void>;
 }
 
-async function startBerthd(dir: string): Promise<{ d: Berthd; listenMs: number }> {
+/** Children of pid running dist/init.js: berthd's pooled inits while no create is under way. */
+function poolPids(pid: number): number[] {
+  const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return kids.filter((k) => {
+    try {
+      return readFileSync(`/proc/${k}/cmdline`, 'utf8').includes('init.js');
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function startBerthd(dir: string, extra: string[] = []): Promise<{ d: Berthd; listenMs: number }> {
   const socket = join(dir, 'berthd.sock');
   rmSync(socket, { force: true });
   const t0 = now();
-  const child = spawn(process.execPath, [BERTHD, '--root', join(dir, 'root'), '--socket', socket, '--audit-log', join(dir, 'audit.log')], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [BERTHD, '--root', join(dir, 'root'), '--socket', socket, '--audit-log', join(dir, 'audit.log'), ...extra], { stdio: 'ignore' });
   while (!existsSync(socket)) {
     if (child.exitCode !== null) throw new Error(`berthd exited with ${child.exitCode}`);
     await sleep(1);
@@ -89,6 +104,7 @@ async function main(): Promise<void> {
   }
   const out: string[] = [];
   let d: Berthd | undefined;
+  let nopool: Berthd | undefined;
   try {
     // Start-up: fresh berthd each time on the same root (the lock is free once the previous one exited).
     const listen: number[] = [];
@@ -106,6 +122,12 @@ async function main(): Promise<void> {
     out.push(`berthd start-up to listening socket: median ${median(listen).toFixed(0)} ms, p95 ${p95(listen).toFixed(0)} ms; to first hello answer: median ${median(hello).toFixed(0)} ms (target < 300 ms)`);
     await sleep(500);
     const idle = rssMb(d!.pid);
+    const pooled = poolPids(d!.pid);
+    const poolRss = pooled.reduce((a, p) => a + rssMb(p), 0);
+    mkdirSync(join(dir, 'nopool'));
+    nopool = (await startBerthd(join(dir, 'nopool'), ['--init-pool', '0'])).d;
+    await sleep(300);
+    const idleNoPool = rssMb(nopool.pid);
 
     const c = await BerthClient.connect({ socket: d!.socket, client: 'bench' });
     const exits = new Map<string, () => void>();
@@ -113,11 +135,19 @@ async function main(): Promise<void> {
       if (e.type === 'exited') exits.get(e.id)?.();
     });
     await c.request('subscribe', {});
-    const samples = new Map<string, number[]>([['berthd (socket)', []], ...clis.map((r) => [r.name, []] as [string, number[]])]);
+    const c0 = await BerthClient.connect({ socket: nopool.socket, client: 'bench' });
+    const exits0 = new Map<string, () => void>();
+    c0.onEvent((e) => {
+      if (e.type === 'exited') exits0.get(e.id)?.();
+    });
+    await c0.request('subscribe', {});
+    const samples = new Map<string, number[]>([['berthd (socket)', []], ['berthd, no pool', []], ...clis.map((r) => [r.name, []] as [string, number[]])]);
     const failures = new Map<string, number>();
     for (let i = 0; i < 2; i++) await socketCycle(c, exits, trueBundle.dir, `warm-${i}`);
+    for (let i = 0; i < 2; i++) await socketCycle(c0, exits0, trueBundle.dir, `warm-${i}`);
     for (let i = 0; i < iterations; i++) {
       samples.get('berthd (socket)')!.push(await socketCycle(c, exits, trueBundle.dir, `b-${i}`));
+      samples.get('berthd, no pool')!.push(await socketCycle(c0, exits0, trueBundle.dir, `b-${i}`));
       for (const r of clis) {
         try {
           samples.get(r.name)!.push((await cycle(r, ctxs.get(r.name)!, `c-${i}`)).cycle);
@@ -127,6 +157,9 @@ async function main(): Promise<void> {
         }
       }
     }
+    c0.close();
+    await nopool.stop();
+    nopool = undefined;
     out.push('', `create→start→exit→delete of /bin/true (${iterations} interleaved rounds, ms):`);
     for (const [name, s] of samples) out.push(`  ${name.padEnd(16)} median ${median(s).toFixed(1).padStart(6)}  p95 ${p95(s).toFixed(1).padStart(6)}${failures.get(name) ? `  (${failures.get(name)} failed)` : ''}`);
 
@@ -157,11 +190,13 @@ async function main(): Promise<void> {
       forceDeleteAll(r, ctx);
       out.push(`  ${r.name.padEnd(16)} ${ms.toFixed(0).padStart(6)} / ${dms.toFixed(0).padStart(6)}   (${res.filter((x) => x.status === 'fulfilled').length}/${concurrent} started)`);
     }
-    out.push('', `berthd RSS: idle ${idle.toFixed(1)} MB (target < 60 MB), with ${ok} running containers ${busy.toFixed(1)} MB`);
+    out.push('', `berthd RSS: idle ${idle.toFixed(1)} MB (target < 60 MB; ${idleNoPool.toFixed(1)} MB with --init-pool 0), with ${ok} running containers ${busy.toFixed(1)} MB`);
+    out.push(`init pool: ${pooled.length} pre-started inits, ${poolRss.toFixed(1)} MB RSS together (separate processes)`);
     out.push(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; runtimes: berthd ${BERTHD}, ${clis.map((r: BenchRuntime) => `${r.name} ${r.real}${r.note ? ` (${r.note})` : ''}`).join(', ')}`);
     console.log(out.join('\n'));
   } finally {
     await d?.stop();
+    await nopool?.stop();
     for (const r of clis) forceDeleteAll(r, ctxs.get(r.name)!);
     trueBundle.cleanup();
     sleepBundle.cleanup();

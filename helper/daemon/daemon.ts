@@ -56,6 +56,8 @@ export class Daemon {
     if (rec.adopted || rec.cleaned) log('info', 'recovered containers', rec);
     this.server = await listenSocket(opts.socket, this.gid, (s) => this.accept(s));
     setImmediate(warmUp);
+    // After the socket: the pool's Node start-ups must not delay listening; under the lock: its dir is ours.
+    setImmediate(() => this.runtime.pool?.start(join(dataDir, 'pool')));
     log('info', 'listening', { socket: opts.socket, root: opts.root, group: opts.group, gid: this.gid, ms: Math.round(performance.now() - t0) });
   }
 
@@ -92,6 +94,7 @@ export class Daemon {
     if (server) await new Promise<void>((res) => server.close(() => res()));
     for (const c of this.connections) c.close();
     this.watcher?.stop();
+    this.runtime.pool?.close();
     this.shared?.containers.close();
     this.shared?.audit.close();
     rmSync(this.opts.socket, { force: true });

@@ -22,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
   const log = makeLogger(opts.logFormat, opts.debug);
   const { Daemon } = await import('./daemon');
   const { loadRuntime } = await import('./runtime');
-  const daemon = new Daemon(opts, log, loadRuntime());
+  const { InitPool } = await import('./pool');
+  const daemon = new Daemon(opts, log, loadRuntime(opts.initPool > 0 ? new InitPool(opts.initPool, log) : undefined));
   try {
     await daemon.start();
   } catch (e) {

@@ -14,6 +14,8 @@ export interface DaemonOptions {
   debug: boolean;
   /** Non-root peers: own bundles only, user namespace forced (see protocol/README.md). */
   strict: boolean;
+  /** Pre-started init stages kept ready (0: every create spawns its own). */
+  initPool: number;
 }
 
 export const USAGE = `usage: berthd [options]   (also: berth daemon [options])
@@ -24,6 +26,7 @@ export const USAGE = `usage: berthd [options]   (also: berth daemon [options])
   --audit-log PATH    one JSON line per request: who, what, result (default /var/log/berth/audit.log)
   --log-format FMT    text or json, on stderr (default text)
   --strict            non-root peers: bundles they own, forced user namespace
+  --init-pool N       pre-started init stages kept ready for fast creates (default 2, 0 to disable)
   --debug             log every request
 `;
 
@@ -42,6 +45,7 @@ export function parseOptions(argv: string[]): DaemonOptions | 'help' {
         'log-format': { type: 'string', default: 'text' },
         strict: { type: 'boolean', default: false },
         debug: { type: 'boolean', default: false },
+        'init-pool': { type: 'string', default: '2' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -54,6 +58,8 @@ export function parseOptions(argv: string[]): DaemonOptions | 'help' {
   const fmt = values['log-format'];
   if (fmt !== 'text' && fmt !== 'json') throw new UsageError(`--log-format ${fmt}: must be text or json`);
   for (const k of ['root', 'socket', 'audit-log'] as const) if (!values[k].startsWith('/')) throw new UsageError(`--${k} ${values[k]}: must be an absolute path`);
+  const initPool = Number(values['init-pool']);
+  if (!Number.isInteger(initPool) || initPool < 0 || initPool > 64) throw new UsageError(`--init-pool ${values['init-pool']}: must be an integer from 0 to 64`);
   return {
     root: values.root,
     socket: values.socket,
@@ -62,5 +68,6 @@ export function parseOptions(argv: string[]): DaemonOptions | 'help' {
     logFormat: fmt,
     debug: values.debug,
     strict: values.strict,
+    initPool,
   };
 }

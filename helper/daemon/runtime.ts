@@ -1,13 +1,15 @@
 // The seam between berthd and the runtime library: everything berthd does
 // to containers goes through this one object. Besides the Runtime of
 // runtime/api.ts it carries the verbs that live beside it (pause, resume,
-// update, cgroup stats, exec); a pool of pre-started inits, or a test double,
-// would be slotted in here.
+// update, cgroup stats, exec), and the pool of pre-started inits (pool.ts)
+// that its create takes from.
 import type { Resources } from '../spec/types';
 import type { Runtime, RuntimeContext } from '../runtime/api';
 import { containerStats, pause, resume, update, type ContainerStats } from '../runtime/cgroups';
 import { exec, type ExecOptions, type Executed } from '../runtime/exec';
+import { create } from '../runtime/create';
 import { runtime } from '../runtime/runtime';
+import type { InitPool } from './pool';
 
 export interface DaemonRuntime extends Runtime {
   pause(ctx: RuntimeContext, id: string): Promise<void>;
@@ -15,8 +17,11 @@ export interface DaemonRuntime extends Runtime {
   update(ctx: RuntimeContext, id: string, resources: Resources): Promise<void>;
   stats(ctx: RuntimeContext, id: string): ContainerStats;
   exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Executed>;
+  /** Pre-started inits; the daemon starts it once it holds the root's lock and closes it on stop. */
+  pool?: InitPool;
 }
 
-export function loadRuntime(): DaemonRuntime {
-  return { ...runtime, pause, resume, update, stats: containerStats, exec };
+export function loadRuntime(pool?: InitPool): DaemonRuntime {
+  const base = { ...runtime, pause, resume, update, stats: containerStats, exec };
+  return pool ? { ...base, pool, create: (ctx, opts) => create(ctx, opts, pool.take) } : base;
 }
