@@ -19,6 +19,7 @@ import type { NamespaceType } from '../spec/types';
 import { InitChannel } from './channel';
 import { at, InitError } from './errors';
 import { execConsole } from './exec-console';
+import { applyInitialAffinity } from './attributes';
 import { applyLimits, execProcess, resolveExecutable } from './process';
 
 setDumpable(false);
@@ -30,6 +31,8 @@ const send = (m: ExecMessage) => writeSync(syncFd, JSON.stringify(m) + '\n');
 
 /** Everything up to the point where only execve is left; returns the executable's path. */
 function enter(cfg: ExecConfig): { exe: string; seccomp?: PreparedSeccomp } {
+  // Before the stage joins the container's cgroup, as the spec means `initial`.
+  applyInitialAffinity(cfg.process);
   // Opened while /proc and /sys are still the host's.
   const ns = cfg.namespaces.map((n) => ({ ...n, fd: at('/linux/namespaces', () => openSync(n.path, C.O_RDONLY | C.O_CLOEXEC)) }));
   const procs = cfg.cgroupProcs.map((f) => at('/linux/cgroupsPath', () => openSync(f, C.O_WRONLY | C.O_CLOEXEC)));

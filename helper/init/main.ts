@@ -12,6 +12,7 @@ import { prepareSeccomp, type PreparedSeccomp } from '../linux/seccomp';
 import { runHooksSync } from '../runtime/hooks';
 import { SYNC_FD_ENV, type InitConfig, type ParentMessage } from '../runtime/sync';
 import type { State } from '../spec/types';
+import { applyInitialAffinity } from './attributes';
 import { setupConsole } from './console';
 import { InitChannel } from './channel';
 import { at, InitError } from './errors';
@@ -25,6 +26,7 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   const { spec } = cfg;
   // Nothing in the container may open /proc/<init>/exe to overwrite node (CVE-2019-5736).
   setDumpable(false);
+  applyInitialAffinity(spec.process!);
   // Started by unshare(1) in a new user namespace: the parent has written the maps by now.
   if (spec.linux?.namespaces?.some((n) => n.type === 'user')) at('/linux/namespaces', becomeNamespaceRoot);
   const ns = enterNamespaces(spec);
@@ -98,6 +100,7 @@ function main(): void {
       preserveFds: cfg.preserveFds,
       keepGroups: cfg.spec.annotations?.['run.oci.keep_original_groups'] === '1',
       seccomp: built.seccomp && (() => built.seccomp!.load()),
+      linux: cfg.spec.linux,
     });
   } catch (e) {
     const pointer = e instanceof InitError && e.pointer ? `${e.pointer}: ` : '';

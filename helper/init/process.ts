@@ -9,6 +9,7 @@ import { cloexecFrom, execve, keepAcrossExec, resetSignals } from '../linux/exec
 import { setGroups, setKeepCaps, setNoNewPrivs, setResGid, setResUid } from '../linux/identity';
 import { setRlimit } from '../linux/rlimit';
 import type { Process } from '../spec/types';
+import { applyExecAttributes, type ProcessLinux } from './attributes';
 import { at, InitError } from './errors';
 
 export function applyLimits(p: Process): void {
@@ -57,6 +58,8 @@ export interface ExecPlan {
   seccomp?: () => void;
   /** crun's run.oci.keep_original_groups annotation: keep the caller's supplementary groups. */
   keepGroups?: boolean;
+  /** linux.personality and linux.memoryPolicy, for the container's own process. */
+  linux?: ProcessLinux;
 }
 
 /** From here on the parent is gone: failures are printed by main.ts and end the init. */
@@ -70,6 +73,8 @@ export function execProcess(p: Process, plan: ExecPlan): never {
     inheritable: capSet(caps?.inheritable, '/process/capabilities/inheritable'),
     ambient: capSet(caps?.ambient, '/process/capabilities/ambient'),
   };
+  // While every capability is held and before a filter could deny the calls (attributes.ts).
+  applyExecAttributes(p, plan.linux);
   // Without no_new_privs the kernel wants CAP_SYS_ADMIN to install a filter: load it before capabilities go.
   if (!p.noNewPrivileges && plan.seccomp) at('/linux/seccomp', plan.seccomp);
   at('/process/capabilities/bounding', () => setBounding(sets.bounding));

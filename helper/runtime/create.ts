@@ -19,6 +19,7 @@ import type { CgroupHandle } from '../linux/cgroups';
 import { checkConfig, parseConfig } from './config';
 import { RuntimeError } from './errors';
 import { runHooks } from './hooks';
+import { moveNetDevices } from './netdevices';
 import { withLock } from './lock';
 import { spawnInit, type SpawnedInit } from './spawn';
 import { chownToContainerRoot, finishTrampoline, killTrampolineTree, trampolineFor, type Trampoline } from './userns';
@@ -78,9 +79,13 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         };
         ch.send(cfg);
         ctx.log?.('debug', 'init stage configured', { id: opts.id, pid: initPid, cgroup: cg?.paths.path });
+        let netDevicesMoved = false;
         for (;;) {
           const m = await ch.next();
           if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
+          // The init's network namespace exists by its first message (netdevices.ts).
+          if (!netDevicesMoved && spec.linux?.netDevices) moveNetDevices(spec, initPid);
+          netDevicesMoved = true;
           if (m.type === 'created') break;
           if (m.type === 'hooks') {
             const state = { ...toState(opts.id, 'creating', undefined), pid: initPid, bundle, annotations: spec.annotations };

@@ -2,6 +2,7 @@
 // create with the field's pointer rather than ignored.
 import type { Finding } from '../spec/finding';
 import type { Spec } from '../spec/types';
+import { hostFindings } from './hostcheck';
 
 export function unsupportedFindings(raw: unknown): Finding[] {
   const out: Finding[] = [];
@@ -15,6 +16,7 @@ export function unsupportedFindings(raw: unknown): Finding[] {
   if (!spec.process) out.push({ pointer: '/process', code: 'runtime/process-required', severity: 'error', message: 'process is required to create a container' });
   // Unknown capability names: helper/spec's rules warn; the init ignores them, as runc.
   out.push(...sysctlFindings(spec));
+  out.push(...hostFindings(spec));
   return out;
 }
 
