@@ -41,6 +41,7 @@ export class Connection {
   private hello = false;
   private subs = new Set<string>();
   private sessions = new Map<string, Session>();
+  private closers = new Set<() => void>();
   private closed = false;
 
   constructor(private readonly socket: Socket, readonly peer: Peer, private readonly shared: Shared, onClose: () => void) {
@@ -69,6 +70,8 @@ export class Connection {
     for (const s of this.subs) this.shared.bus.unsubscribe(s);
     for (const s of this.sessions.values()) s.stop();
     this.sessions.clear();
+    for (const fn of this.closers) fn();
+    this.closers.clear();
     this.rpc.dispose();
     this.socket.destroy();
     onClose();
@@ -146,6 +149,13 @@ export class Connection {
         return true;
       },
       sessionTarget: (session) => this.sessions.get(session),
+      notify: (method, params) => {
+        if (!this.closed) void this.rpc.sendNotification(method, params).catch(() => undefined);
+      },
+      onDisconnect: (fn) => {
+        this.closers.add(fn);
+        return () => this.closers.delete(fn);
+      },
     };
   }
 }

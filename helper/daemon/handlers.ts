@@ -9,6 +9,7 @@ import { PROTOCOL_VERSION } from '../protocol/version';
 import { defaultSpec } from '../spec/default';
 import type { Console } from './console';
 import type { Containers, Peer } from './containers';
+import { cancelJob, startDebootstrap } from './debootstrap';
 import { DaemonError, notFound, notSupported } from './errors';
 import { readFrom, sizeOf } from './logs';
 
@@ -24,6 +25,10 @@ export interface CallContext {
   openSession(id: string, stream: 'console' | 'log', stop: () => void, console?: Console): { session: string; send: (data: Buffer) => void; end: (reason: string) => void };
   closeSession(session: string): boolean;
   sessionTarget(session: string): { id: string; stream: 'console' | 'log'; console?: Console } | undefined;
+  /** Sends a notification to this connection (dropped once it is closed). */
+  notify(method: string, params: object): void;
+  /** Runs fn when this connection closes; the returned function forgets it. */
+  onDisconnect(fn: () => void): () => void;
 }
 
 type Handler<M extends Method> = (c: CallContext, p: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M>;
@@ -141,6 +146,8 @@ export const handlers: HandlerTable = {
   stats: (c, p) => c.containers.stats(p.id),
   // The features document lives in the CLI verb today; it belongs beside the runtime so both can serve it.
   features: unsupported('features'),
+  'bundle.debootstrap': (c, p) => startDebootstrap(c, p, newSessionId),
+  'bundle.cancel': (c, p) => cancelJob(c, p),
 };
 
 function consoleOf(c: CallContext, session: string) {

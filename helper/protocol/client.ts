@@ -6,7 +6,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { createMessageConnection, Emitter, type Event, type MessageConnection, ResponseError } from 'vscode-jsonrpc/node';
 import { SocketMessageWriter } from 'vscode-jsonrpc/node';
 import { ErrorCode } from './errors';
-import type { ContainerEvent, OutputNotification, SessionClosedNotification } from './events';
+import type { BundleFinishedNotification, BundleProgressNotification, ContainerEvent, OutputNotification, SessionClosedNotification } from './events';
 import { Notifications } from './events';
 import { LimitedReader } from './framing';
 import type { Method, ParamsOf, ResultOf } from './methods';
@@ -26,17 +26,23 @@ export class BerthClient {
   private readonly outputEmitter = new Emitter<OutputNotification>();
   private readonly closedEmitter = new Emitter<SessionClosedNotification>();
   private readonly serverErrorEmitter = new Emitter<ResponseError<unknown>>();
+  private readonly progressEmitter = new Emitter<BundleProgressNotification>();
+  private readonly finishedEmitter = new Emitter<BundleFinishedNotification>();
   hello!: HelloResult;
 
   private constructor(readonly socket: Socket, readonly connection: MessageConnection) {
     connection.onNotification(Notifications.event, (e: ContainerEvent) => this.eventEmitter.fire(e));
     connection.onNotification(Notifications.output, (e: OutputNotification) => this.outputEmitter.fire(e));
     connection.onNotification(Notifications.sessionClosed, (e: SessionClosedNotification) => this.closedEmitter.fire(e));
+    connection.onNotification(Notifications.bundleProgress, (e: BundleProgressNotification) => this.progressEmitter.fire(e));
+    connection.onNotification(Notifications.bundleFinished, (e: BundleFinishedNotification) => this.finishedEmitter.fire(e));
   }
 
   get onEvent(): Event<ContainerEvent> { return this.eventEmitter.event; }
   get onOutput(): Event<OutputNotification> { return this.outputEmitter.event; }
   get onSessionClosed(): Event<SessionClosedNotification> { return this.closedEmitter.event; }
+  get onBundleProgress(): Event<BundleProgressNotification> { return this.progressEmitter.event; }
+  get onBundleFinished(): Event<BundleFinishedNotification> { return this.finishedEmitter.event; }
   /** Errors berthd sent without a request id (refusal, unreadable message). */
   get onServerError(): Event<ResponseError<unknown>> { return this.serverErrorEmitter.event; }
   get onClose(): Event<void> { return this.connection.onClose; }

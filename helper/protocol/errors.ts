@@ -34,6 +34,8 @@ export const ErrorCode = {
   Forbidden: -32011,
   /** No console/log session with that id on this connection. */
   NoSession: -32012,
+  /** No bundle job with that id on this connection (finished, or started by another client). */
+  NoJob: -32013,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

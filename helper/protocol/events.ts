@@ -1,6 +1,7 @@
 // Server→client notifications. berthd sends `event` for lifecycle changes to
-// each subscription, and `output` for console or log bytes to each attached
-// session. Clients send no notifications except JSON-RPC's `$/cancelRequest`.
+// each subscription, `output` for console or log bytes to each attached
+// session, and `bundleProgress`/`bundleFinished` for a bundle job to the
+// connection that started it. Clients send no notifications except JSON-RPC's `$/cancelRequest`.
 import type { ContainerId, ExitStatus } from './types';
 
 export type EventType = 'created' | 'started' | 'exited' | 'paused' | 'resumed' | 'deleted' | 'oom';
@@ -37,4 +38,29 @@ export const Notifications = {
   event: 'event',
   output: 'output',
   sessionClosed: 'sessionClosed',
+  bundleProgress: 'bundleProgress',
+  bundleFinished: 'bundleFinished',
 } as const;
+
+/** The stage of a debootstrap job, from its `I:` lines. */
+export type BundlePhase = 'start' | 'release' | 'resolve' | 'retrieve' | 'validate' | 'extract' | 'install' | 'unpack' | 'configure' | 'config' | 'other';
+
+/** One step of a long bundle job (`bundle.debootstrap`), sent to the connection that started it. */
+export interface BundleProgressNotification {
+  job: string;
+  phase: BundlePhase;
+  /** The tool's own words for the step (`Retrieving libc6 2.36-9`). */
+  step: string;
+  /** 0–100, a rough estimate from the phase; absent when unknown. */
+  percent?: number;
+}
+
+/** The end of a bundle job, always sent once (unless the connection is gone). */
+export interface BundleFinishedNotification {
+  job: string;
+  outcome: 'done' | 'failed' | 'cancelled';
+  /** Path of the config.json written, when done. */
+  config?: string;
+  /** What went wrong, naming the object and cause, when failed. */
+  error?: string;
+}

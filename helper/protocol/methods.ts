@@ -29,6 +29,8 @@ export interface MethodMap {
   resize: [T.ResizeParams, T.Empty];
   detach: [T.SessionParams, T.Empty];
   logs: [T.LogsParams, T.LogsResult];
+  'bundle.debootstrap': [T.DebootstrapParams, T.JobResult];
+  'bundle.cancel': [T.JobParams, T.Empty];
 }
 
 export type Method = keyof MethodMap;
@@ -38,6 +40,7 @@ export type ResultOf<M extends Method> = MethodMap[M][1];
 export const Methods = [
   'hello', 'create', 'start', 'run', 'state', 'list', 'kill', 'delete', 'exec', 'ps', 'pause', 'resume',
   'update', 'stats', 'spec', 'features', 'subscribe', 'unsubscribe', 'attach', 'write', 'resize', 'detach', 'logs',
+  'bundle.debootstrap', 'bundle.cancel',
 ] as const satisfies readonly Method[];
 
 /** Methods that act on one container: berthd runs them one at a time per id. */

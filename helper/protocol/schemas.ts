@@ -26,6 +26,12 @@ const signal: Schema = {
   ],
 };
 
+/** A Debian or Ubuntu codename (`bookworm`) or alias (`stable`): it becomes a debootstrap argument, so no leading `-`. */
+const suite: Schema = { type: 'string', pattern: '^[a-z][a-z0-9.-]{0,39}$' };
+/** The archive debootstrap fetches from; a URL, never an option. */
+const mirror: Schema = { type: 'string', maxLength: 2000, pattern: '^(https?|file)://[^\\s\\u0000]+$' };
+const variant: Schema = { type: 'string', enum: ['minbase', 'buildd', 'fakechroot'] };
+
 function obj(properties: Record<string, Schema>, required: string[] = []): Schema {
   return { type: 'object', additionalProperties: false, required, properties };
 }
@@ -57,4 +63,6 @@ export const paramSchemas: Record<Method, Schema> = {
   resize: obj({ session, rows: dim, cols: dim }, ['session', 'rows', 'cols']),
   detach: obj({ session }, ['session']),
   logs: obj({ id, follow: { type: 'boolean' }, tail: { type: 'integer', minimum: 0 } }, ['id']),
+  'bundle.debootstrap': obj({ dir: absPath, suite, mirror, variant }, ['dir', 'suite']),
+  'bundle.cancel': obj({ job: session }, ['job']),
 };

@@ -193,3 +193,29 @@ export interface LogsResult {
 
 /** An empty result; methods that only act return `{}`. */
 export type Empty = Record<string, never>;
+
+// --- bundles -------------------------------------------------------------------
+
+export interface DebootstrapParams {
+  /**
+   * Absolute path of the bundle to make: a directory that does not exist yet
+   * (berthd creates it; its parent must exist) or an empty one, never a symlink.
+   * The rootfs goes to `<dir>/rootfs`, then config.json as `berth spec` writes it.
+   */
+  dir: string;
+  /** Debian or Ubuntu suite (`bookworm`, `noble`). */
+  suite: string;
+  /** Archive URL; debootstrap's default for the suite when absent. */
+  mirror?: string;
+  /** debootstrap --variant; default `minbase`. */
+  variant?: 'minbase' | 'buildd' | 'fakechroot';
+}
+
+export interface JobResult {
+  /** Names the job in `bundleProgress` and `bundleFinished` notifications and in `bundle.cancel`. */
+  job: string;
+}
+
+export interface JobParams {
+  job: string;
+}

@@ -1,0 +1,191 @@
+// bundle.debootstrap and bundle.cancel: a Debian or Ubuntu rootfs made by
+// `debootstrap` run as root by berthd, reported step by step to the client
+// that asked, and cancellable. A job belongs to its connection: the client
+// going away cancels it, so a closed editor never leaves a half-made rootfs.
+// Whatever ends the job (cancel, failure), berthd removes only what it
+// created — the whole directory when it made it, else only rootfs/ inside —
+// and only after every process of the job's group is gone and every mount
+// below the path is detached (debootstrap mounts proc and sys in there).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, chownSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ErrorCode } from '../protocol/errors';
+import { type BundleFinishedNotification, type BundleProgressNotification, Notifications } from '../protocol/events';
+import type { DebootstrapParams, Empty, JobParams, JobResult } from '../protocol/types';
+import { defaultSpec } from '../spec/default';
+import { type BundleTarget, checkTarget } from './bundleTarget';
+import type { Peer } from './containers';
+import { DebootstrapProgress } from './debootstrapProgress';
+import { DaemonError } from './errors';
+import type { CallContext } from './handlers';
+import { unmountUnder } from './mountsUnder';
+import { endGroup } from './processGroup';
+
+const PROGRAM = 'debootstrap';
+
+/** Running jobs by id, and the directories they are making (two jobs never share one). */
+const jobs = new Map<string, Job>();
+const busyDirs = new Set<string>();
+
+/** The debootstrap that berthd's PATH finds, or undefined. */
+function findProgram(): string | undefined {
+  for (const d of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+    if (!d.startsWith('/')) continue;
+    const p = join(d, PROGRAM);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+class Job {
+  private child?: ChildProcess;
+  private cancelled = false;
+  private exited = false;
+  private stopping?: Promise<number[]>;
+  private readonly progress = new DebootstrapProgress();
+  readonly finished: Promise<void>;
+  private readonly rootfs: string;
+
+  constructor(
+    readonly id: string,
+    readonly peer: Peer,
+    private readonly target: BundleTarget,
+    private readonly params: DebootstrapParams,
+    private readonly notify: (method: string, params: object) => void,
+  ) {
+    this.rootfs = join(target.dir, 'rootfs');
+    this.finished = this.run().then((end) => this.notify(Notifications.bundleFinished, { job: this.id, ...end } satisfies BundleFinishedNotification));
+  }
+
+  private step(s: Omit<BundleProgressNotification, 'job'>): void {
+    this.notify(Notifications.bundleProgress, { job: this.id, ...s } satisfies BundleProgressNotification);
+  }
+
+  /** Ends the job's processes and removes what it made; resolves once the job has finished. */
+  cancel(): Promise<void> {
+    if (!this.exited && !this.cancelled) {
+      this.cancelled = true;
+      // Before the spawn there is nothing to end: run() sees `cancelled` and never starts it.
+      this.stopping = this.child?.pid ? endGroup(this.child.pid) : Promise.resolve([]);
+    }
+    return this.finished;
+  }
+
+  private async run(): Promise<Omit<BundleFinishedNotification, 'job'>> {
+    const { suite, mirror, variant = 'minbase' } = this.params;
+    const what = `debootstrap ${suite} into ${this.rootfs}`;
+    try {
+      // Start once the answer with the job id is on its way: it is written before anything queued after this tick.
+      await new Promise((r) => setImmediate(r));
+      this.step({ phase: 'start', step: `${what}${mirror ? ` from ${mirror}` : ''}`, percent: 0 });
+      if (this.cancelled) return this.cancelledEnd();
+      const args = [`--variant=${variant}`, suite, this.rootfs, ...(mirror ? [mirror] : [])];
+      const child = spawn(findProgram() ?? PROGRAM, args, {
+        // Its own process group, so cancel reaches wget, dpkg and chroot too.
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' },
+      });
+      this.child = child;
+      const closed = new Promise<void>((res) => child.once('close', () => res()));
+      const ended = new Promise<{ code: number | null; signal: string | null; error?: Error }>((res) => {
+        child.once('exit', (code, signal) => res({ code, signal }));
+        child.once('error', (error) => res({ code: null, signal: null, error }));
+      });
+      for (const stream of [child.stdout, child.stderr]) {
+        createInterface({ input: stream }).on('line', (line) => {
+          const s = this.progress.feed(line);
+          if (s) this.step(s);
+        });
+      }
+      const end = await ended;
+      this.exited = true;
+      if (end.error) return this.fail(`${what}: ${end.error.message}`);
+      // Stragglers (a child that outlived debootstrap) go too, then the last lines are read.
+      const left = await (this.stopping ?? endGroup(child.pid!));
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+      if (left.length) return this.fail(`${what}: processes ${left.join(', ')} of its group did not exit; ${this.target.dir} left in place`, false);
+      if (this.cancelled) return this.cancelledEnd();
+      if (end.code !== 0) return this.fail(this.progress.failure(`${what}: exited with ${end.code ?? end.signal}`));
+      return this.finish();
+    } catch (e) {
+      return this.fail(`${what}: ${(e as Error).message}`);
+    }
+  }
+
+  private cancelledEnd(): Omit<BundleFinishedNotification, 'job'> {
+    const problem = this.removeCreated();
+    return problem ? { outcome: 'failed', error: `cancelled, but ${problem}` } : { outcome: 'cancelled' };
+  }
+
+  private fail(error: string, clean = true): Omit<BundleFinishedNotification, 'job'> {
+    const problem = clean ? this.removeCreated() : undefined;
+    return { outcome: 'failed', error: problem ? `${error}; ${problem}` : error };
+  }
+
+  /** config.json as `berth spec` writes it (root.path is already `rootfs`), owned by the caller like the directory. */
+  private finish(): Omit<BundleFinishedNotification, 'job'> {
+    const left = unmountUnder(this.rootfs);
+    if (left.length) return this.fail(`${this.rootfs}: still mounted after debootstrap: ${left.join(', ')}`, false);
+    const config = join(this.target.dir, 'config.json');
+    writeFileSync(config, JSON.stringify(defaultSpec(), null, '\t') + '\n', { mode: 0o644 });
+    chownSync(config, this.peer.uid, this.peer.gid);
+    if (this.target.create) chownSync(this.target.dir, this.peer.uid, this.peer.gid);
+    this.step({ phase: 'config', step: `wrote ${config}`, percent: 100 });
+    return { outcome: 'done', config };
+  }
+
+  /** Removes what this job made; a sentence saying what was left, or undefined when all went. */
+  private removeCreated(): string | undefined {
+    const base = this.target.create ? this.target.dir : this.rootfs;
+    try {
+      const left = unmountUnder(base);
+      if (left.length) return `${base} left in place: still mounted at ${left.join(', ')}`;
+      rmSync(base, { recursive: true, force: true });
+      return undefined;
+    } catch (e) {
+      return `${base} not fully removed: ${(e as Error).message}`;
+    }
+  }
+}
+
+export function startDebootstrap(c: CallContext, p: DebootstrapParams, newId: () => string): JobResult {
+  if (!findProgram()) {
+    throw new DaemonError(ErrorCode.NotSupported, `bundle.debootstrap: ${PROGRAM} is not on berthd's PATH (apt-get install debootstrap on the host)`);
+  }
+  const target = checkTarget(p.dir, c.peer);
+  if (busyDirs.has(target.dir)) throw new DaemonError(ErrorCode.BadBundle, `dir ${p.dir}: another job is making this bundle`, { pointer: '/dir' });
+  if (target.create) {
+    try {
+      mkdirSync(target.dir, { mode: 0o755 });
+    } catch (e) {
+      throw new DaemonError(ErrorCode.BadBundle, `dir ${p.dir}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'appeared meanwhile' : (e as Error).message}`, { pointer: '/dir' });
+    }
+  }
+  busyDirs.add(target.dir);
+  const id = newId();
+  const job = new Job(id, c.peer, target, p, c.notify);
+  jobs.set(id, job);
+  const forget = c.onDisconnect(() => void job.cancel());
+  void job.finished.finally(() => {
+    forget();
+    jobs.delete(id);
+    busyDirs.delete(target.dir);
+  });
+  return { job: id };
+}
+
+export async function cancelJob(c: CallContext, p: JobParams): Promise<Empty> {
+  const job = jobs.get(p.job);
+  if (!job || (c.peer.uid !== 0 && job.peer.uid !== c.peer.uid)) {
+    throw new DaemonError(ErrorCode.NoJob, `job ${p.job}: no such bundle job (finished, or not yours)`, { pointer: '/job' });
+  }
+  await job.cancel();
+  return {};
+}

@@ -1,0 +1,257 @@
+// bundle.debootstrap through a real berthd: a fake `debootstrap` first on
+// berthd's PATH prints the lines a real run prints (taken from a bookworm
+// minbase run on this machine), mounts a tmpfs where debootstrap mounts proc,
+// and sleeps; the test follows its progress notifications, cancels, and
+// checks the process group is gone, the mount detached and the directory
+// removed. A real debootstrap takes 30 s and the network, so it is not here.
+// berthd runs under `unshare -m --propagation private`: the fake's mount
+// lives in berthd's private mount namespace and never in the host's.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { BerthClient, isCode } from '../../helper/protocol/client';
+import { ErrorCode } from '../../helper/protocol/errors';
+import type { BundleFinishedNotification, BundleProgressNotification } from '../../helper/protocol/events';
+import { isAlive } from '../../helper/linux/proc';
+import { makeDir, requireBuild, sleep } from './harness';
+
+const DIST = resolve(__dirname, '../../dist');
+const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
+
+/** The fake: suite `fakeslow` sleeps after Configuring, `fakefail` fails like a missing package, others succeed. */
+const FAKE = `#!/bin/sh
+variant=$1 suite=$2 target=$3 mirror=$4
+echo $$ > "$FAKE_STATE/pid"
+say() { echo "I: $*" >&2; sleep 0.02; }
+say Retrieving InRelease
+say Checking Release signature
+say Valid Release signature '(key id 4D64FEC119C2029067D6E791F8D2585B8783D481)'
+say Retrieving Packages
+say Validating Packages
+say Resolving dependencies of required packages...
+say Checking component main on $mirror...
+for p in base-files:12.4+deb12u15 dash:0.5.12-2 libc6:2.36-9+deb12u13; do
+  say Retrieving \${p%%:*} \${p#*:}
+  say Validating \${p%%:*} \${p#*:}
+done
+mkdir -p "$target/proc" "$target/bin"
+echo fake > "$target/bin/sh"
+say Chosen extractor for .deb packages: dpkg-deb
+for p in base-files dash libc6; do say Extracting $p...; done
+# Mount only where it cannot reach the host: berthd's private mount namespace.
+if [ "$(readlink /proc/self/ns/mnt)" != "$FAKE_HOST_NS" ]; then
+  mount -t tmpfs fakeproc "$target/proc" && echo "$target/proc" > "$FAKE_STATE/mounted"
+fi
+say Installing core packages...
+say Unpacking required packages...
+for p in base-files dash libc6; do say Unpacking $p...; done
+say Configuring required packages...
+for p in base-files dash libc6; do say Configuring $p...; done
+case $suite in
+  fakeslow) sleep 60 & echo $! > "$FAKE_STATE/sleep"; wait; exit 0;;
+  fakefail) echo "E: Couldn't find these debs: libfake1" >&2; exit 1;;
+esac
+[ -f "$FAKE_STATE/mounted" ] && umount "$target/proc"
+say Base system installed successfully.
+`;
+
+interface Fixture {
+  dir: string;
+  state: string;
+  berthd: ChildProcess;
+  connect(): Promise<BerthClient>;
+  mounts(): string;
+}
+
+async function start(t: import('node:test').TestContext): Promise<Fixture> {
+  requireBuild();
+  const dir = makeDir();
+  const bin = join(dir, 'bin');
+  const state = join(dir, 'state');
+  mkdirSync(bin);
+  mkdirSync(state);
+  writeFileSync(join(bin, 'debootstrap'), FAKE, { mode: 0o755 });
+  // A private copy (another build may rewrite dist/ meanwhile), inside the repository so koffi resolves.
+  const copy = mkdtempSync(join(ARTIFACTS, 'berthd-debootstrap-'));
+  for (const f of ['berthd.js', 'init.js']) copyFileSync(join(DIST, f), join(copy, f));
+  const socket = join(dir, 'berthd.sock');
+  const berthd = spawn('unshare', ['-m', '--propagation', 'private', process.execPath, join(copy, 'berthd.js'),
+    '--root', join(dir, 'root'), '--socket', socket, '--audit-log', join(dir, 'audit.log'), '--init-pool', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_STATE: state, FAKE_HOST_NS: readlinkSync('/proc/self/ns/mnt') },
+  });
+  let err = '';
+  berthd.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise((r) => berthd.once('exit', r));
+  t.after(async () => {
+    if (berthd.exitCode === null && berthd.signalCode === null) berthd.kill('SIGKILL');
+    await exited;
+    for (const f of ['pid', 'sleep']) {
+      const pid = Number(readIf(join(state, f)));
+      if (pid > 1 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(copy, { recursive: true, force: true });
+  });
+  const deadline = Date.now() + 5000;
+  while (!existsSync(socket)) {
+    assert.ok(berthd.exitCode === null && Date.now() < deadline, `berthd did not listen: ${err}`);
+    await sleep(10);
+  }
+  return {
+    dir, state, berthd,
+    connect: () => BerthClient.connect({ socket, client: 'debootstrap-test' }),
+    mounts: () => readFileSync(`/proc/${berthd.pid}/mountinfo`, 'utf8'),
+  };
+}
+
+function readIf(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Every bundle notification of a client, kept from before the job id is known. */
+function recorder(c: BerthClient) {
+  const progress: BundleProgressNotification[] = [];
+  const finished: BundleFinishedNotification[] = [];
+  c.onBundleProgress((p) => progress.push(p));
+  c.onBundleFinished((f) => finished.push(f));
+  return {
+    progress: (job: string) => progress.filter((p) => p.job === job),
+    async until(ok: () => boolean, what: string, ms = 10_000) {
+      const deadline = Date.now() + ms;
+      while (!ok()) {
+        assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+        await sleep(20);
+      }
+    },
+    finished: (job: string) => finished.filter((f) => f.job === job),
+  };
+}
+
+test('debootstrap job: progress in order, cancel ends the group, detaches the mount, removes the new dir', async (t) => {
+  const f = await start(t);
+  const c = await f.connect();
+  t.after(() => c.close());
+  const rec = recorder(c);
+  const bundle = join(f.dir, 'bundles', 'deb');
+  mkdirSync(join(f.dir, 'bundles'));
+  const { job } = await c.request('bundle.debootstrap', { dir: bundle, suite: 'fakeslow', mirror: 'http://deb.debian.org/debian' });
+  await rec.until(() => rec.progress(job).some((p) => p.step === 'Configuring libc6...'), 'the last Configuring step');
+  await rec.until(() => existsSync(join(f.state, 'sleep')), 'the fake to start sleeping');
+  const steps = rec.progress(job);
+  assert.equal(steps[0].phase, 'start');
+  assert.match(steps[0].step, /debootstrap fakeslow into .*\/deb\/rootfs from http:\/\/deb\.debian\.org\/debian/);
+  const phases = [...new Set(steps.map((s) => s.phase))];
+  assert.deepEqual(phases, ['start', 'release', 'resolve', 'retrieve', 'validate', 'other', 'extract', 'install', 'unpack', 'configure']);
+  const percents = steps.map((s) => s.percent ?? 0);
+  assert.deepEqual(percents, [...percents].sort((a, b) => a - b), 'percent never goes back');
+  assert.ok(percents.at(-1)! >= 76 && percents.at(-1)! < 100, `configuring is near the end: ${percents.at(-1)}`);
+  assert.ok(steps.some((s) => s.step === 'Retrieving dash 0.5.12-2' && s.phase === 'retrieve'));
+
+  const pids = [Number(readIf(join(f.state, 'pid'))), Number(readIf(join(f.state, 'sleep')))];
+  assert.ok(pids.every((p) => p > 1 && isAlive(p)), `fake and its sleep are running: ${pids}`);
+  const mounted = readIf(join(f.state, 'mounted'));
+  assert.equal(mounted, join(bundle, 'rootfs', 'proc'), 'the fake mounted inside the target (berthd has a private mount namespace)');
+  assert.ok(f.mounts().includes(` ${mounted} `), 'the mount is in berthd\'s mountinfo');
+
+  const t0 = Date.now();
+  await c.request('bundle.cancel', { job });
+  const ms = Date.now() - t0;
+  assert.deepEqual(rec.finished(job).map((x) => x.outcome), ['cancelled']);
+  for (const p of pids) assert.ok(!isAlive(p), `pid ${p} of the job's group is gone`);
+  assert.ok(!f.mounts().includes(bundle), 'nothing is mounted under the bundle any more');
+  assert.ok(!existsSync(bundle), 'the directory berthd created is removed');
+  assert.ok(existsSync(join(f.dir, 'bundles')), 'its parent stays');
+  console.log(`cancel took ${ms} ms (the fake's sh ends on SIGTERM)`);
+  await assert.rejects(c.request('bundle.cancel', { job }), (e) => isCode(e, ErrorCode.NoJob), 'a finished job cannot be cancelled again');
+});
+
+test('debootstrap job: success writes config.json as berth spec would; failure reports debootstrap\'s E: line and cleans up', async (t) => {
+  const f = await start(t);
+  const c = await f.connect();
+  t.after(() => c.close());
+  const rec = recorder(c);
+  const ok = join(f.dir, 'ok');
+  const { job } = await c.request('bundle.debootstrap', { dir: ok, suite: 'bookworm' });
+  await rec.until(() => rec.finished(job).length > 0, 'the job to finish');
+  assert.deepEqual(rec.finished(job), [{ job, outcome: 'done', config: join(ok, 'config.json') }]);
+  const spec = JSON.parse(readFileSync(join(ok, 'config.json'), 'utf8')) as { root: { path: string }; ociVersion: string };
+  assert.equal(spec.root.path, 'rootfs');
+  assert.equal(readFileSync(join(ok, 'rootfs/bin/sh'), 'utf8').trim(), 'fake');
+  assert.ok(!f.mounts().includes(ok), 'no mount left under the finished bundle');
+  assert.equal(rec.progress(job).at(-1)!.percent, 100);
+
+  // An existing empty directory: on failure only rootfs/ goes, the directory stays.
+  const empty = join(f.dir, 'empty');
+  mkdirSync(empty);
+  const failed = await c.request('bundle.debootstrap', { dir: empty, suite: 'fakefail', variant: 'minbase' });
+  await rec.until(() => rec.finished(failed.job).length > 0, 'the failing job to finish');
+  const [end] = rec.finished(failed.job);
+  assert.equal(end.outcome, 'failed');
+  assert.match(end.error!, /^debootstrap fakefail into .*\/empty\/rootfs: exited with 1: Couldn't find these debs: libfake1$/);
+  assert.deepEqual(readdirSync(empty), [], 'the empty directory is empty again');
+  assert.ok(!f.mounts().includes(empty), 'the fake\'s mount was detached before removal');
+});
+
+test('debootstrap job: a client that disconnects cancels its job', async (t) => {
+  const f = await start(t);
+  const c = await f.connect();
+  const rec = recorder(c);
+  const bundle = join(f.dir, 'gone');
+  const { job } = await c.request('bundle.debootstrap', { dir: bundle, suite: 'fakeslow' });
+  await rec.until(() => existsSync(join(f.state, 'sleep')), 'the fake to start sleeping');
+  assert.ok(rec.progress(job).length > 10);
+  const pid = Number(readIf(join(f.state, 'pid')));
+  c.close();
+  const deadline = Date.now() + 10_000;
+  while (existsSync(bundle) || isAlive(pid)) {
+    assert.ok(Date.now() < deadline, 'the job was not cancelled after its client left');
+    await sleep(50);
+  }
+});
+
+test('bundle.debootstrap refuses bad directories and params, naming the field', async (t) => {
+  const f = await start(t);
+  const c = await f.connect();
+  t.after(() => c.close());
+  const full = join(f.dir, 'full');
+  mkdirSync(full);
+  writeFileSync(join(full, 'config.json'), '{}');
+  const file = join(f.dir, 'afile');
+  writeFileSync(file, '');
+  const link = join(f.dir, 'link');
+  mkdirSync(join(f.dir, 'real'));
+  symlinkSync(join(f.dir, 'real'), link);
+  const cases: [Record<string, unknown>, number, string, RegExp][] = [
+    [{ dir: 'rel/path', suite: 'bookworm' }, ErrorCode.InvalidParams, '/dir', /params\/dir/],
+    [{ dir: `${f.dir}/x/../y`, suite: 'bookworm' }, ErrorCode.BadBundle, '/dir', /not a normalized absolute path/],
+    [{ dir: `${f.dir}/y/`, suite: 'bookworm' }, ErrorCode.BadBundle, '/dir', /not a normalized absolute path/],
+    [{ dir: full, suite: 'bookworm' }, ErrorCode.BadBundle, '/dir', /exists and is not empty/],
+    [{ dir: file, suite: 'bookworm' }, ErrorCode.BadBundle, '/dir', /exists and is not a directory/],
+    [{ dir: link, suite: 'bookworm' }, ErrorCode.BadBundle, '/dir', /is a symlink/],
+    [{ dir: join(f.dir, 'no/such/parent'), suite: 'bookworm' }, ErrorCode.BadBundle, '/dir', /parent .*no\/such does not exist/],
+    [{ dir: join(file, 'sub'), suite: 'bookworm' }, ErrorCode.BadBundle, '/dir', /parent .*afile (is not a directory|a path component is not a directory)/],
+    [{ dir: join(f.dir, 'new'), suite: '--include=evil' }, ErrorCode.InvalidParams, '/suite', /params\/suite/],
+    [{ dir: join(f.dir, 'new'), suite: 'bookworm', mirror: '--keyring=/x' }, ErrorCode.InvalidParams, '/mirror', /params\/mirror/],
+    [{ dir: join(f.dir, 'new'), suite: 'bookworm', variant: 'buildd;rm' }, ErrorCode.InvalidParams, '/variant', /params\/variant/],
+    [{ dir: join(f.dir, 'new') }, ErrorCode.InvalidParams, '/suite', /params\/suite: required/],
+  ];
+  for (const [params, code, pointer, message] of cases) {
+    await assert.rejects(c.request('bundle.debootstrap', params as never), (e: Error & { code?: number; data?: { pointer?: string } }) => {
+      assert.equal(e.code, code, `${JSON.stringify(params)}: ${e.message}`);
+      assert.equal(e.data?.pointer, pointer, `${JSON.stringify(params)}: pointer`);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  assert.ok(!existsSync(join(f.dir, 'new')), 'nothing was created for a refused request');
+  assert.deepEqual(readdirSync(join(f.dir, 'real')), [], 'the symlink\'s target was not touched');
+  assert.ok(!existsSync(join(f.state, 'pid')), 'the fake never ran');
+  await assert.rejects(c.request('bundle.cancel', { job: 'nosuchjob' }), (e) => isCode(e, ErrorCode.NoJob));
+});
