@@ -5,7 +5,7 @@
 // so the unit tests drive it against a real berthd under plain Node.
 import { Emitter, type Event } from 'vscode-jsonrpc';
 import { BerthClient } from '../../helper/protocol/client';
-import type { ContainerEvent, OutputNotification, SessionClosedNotification } from '../../helper/protocol/events';
+import type { BundleFinishedNotification, BundleProgressNotification, ContainerEvent, OutputNotification, SessionClosedNotification } from '../../helper/protocol/events';
 import type { Method, ParamsOf, ResultOf } from '../../helper/protocol/methods';
 import type { HelloResult } from '../../helper/protocol/types';
 import { Backoff } from './backoff';
@@ -39,10 +39,14 @@ export class BerthdConnection {
   private readonly eventEmitter = new Emitter<ContainerEvent>();
   private readonly outputEmitter = new Emitter<OutputNotification>();
   private readonly closedEmitter = new Emitter<SessionClosedNotification>();
+  private readonly progressEmitter = new Emitter<BundleProgressNotification>();
+  private readonly finishedEmitter = new Emitter<BundleFinishedNotification>();
   readonly onDidChangeState: Event<ConnectionState> = this.stateEmitter.event;
   readonly onEvent: Event<ContainerEvent> = this.eventEmitter.event;
   readonly onOutput: Event<OutputNotification> = this.outputEmitter.event;
   readonly onSessionClosed: Event<SessionClosedNotification> = this.closedEmitter.event;
+  readonly onBundleProgress: Event<BundleProgressNotification> = this.progressEmitter.event;
+  readonly onBundleFinished: Event<BundleFinishedNotification> = this.finishedEmitter.event;
 
   constructor(private opts: ConnectionOptions) {
     this.backoff = opts.backoff ?? new Backoff();
@@ -107,6 +111,8 @@ export class BerthdConnection {
     this.eventEmitter.dispose();
     this.outputEmitter.dispose();
     this.closedEmitter.dispose();
+    this.progressEmitter.dispose();
+    this.finishedEmitter.dispose();
   }
 
   private describe(): string | undefined {
@@ -135,6 +141,8 @@ export class BerthdConnection {
       client.onEvent((e) => this.eventEmitter.fire(e));
       client.onOutput((o) => this.outputEmitter.fire(o));
       client.onSessionClosed((c) => this.closedEmitter.fire(c));
+      client.onBundleProgress((p) => this.progressEmitter.fire(p));
+      client.onBundleFinished((f) => this.finishedEmitter.fire(f));
       client.onClose(() => this.lost(gen, 'berthd closed the connection'));
       await client.request('subscribe', {});
     } catch (e) {

@@ -1,15 +1,16 @@
 // New Bundle: a folder, a root filesystem, and the config.json `berth spec`
 // writes (helper/spec/default.ts) with root.path pointing at that rootfs.
 // The rootfs comes from the host's busybox-static (copied with one link per
-// applet: instant, no root needed), from debootstrap (needs root: run in a
-// terminal with sudo until berthd offers it), or from a directory the user
-// already has.
+// applet: instant, no root needed), from debootstrap (run as root by berthd:
+// bundle.debootstrap, shown as a cancellable progress notification, see
+// debootstrap.ts), or from a directory the user already has.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultSpec } from '../../helper/spec/default';
 import type { Ctx } from '../ctx';
+import { debootstrapBundle } from './debootstrap';
 
 const BUSYBOX = '/bin/busybox';
 
@@ -42,7 +43,7 @@ export function writeConfig(bundle: string, rootfs: string): string {
 
 type Source = 'busybox' | 'debootstrap' | 'existing';
 
-export const newBundle = (_ctx: Ctx) => async (arg?: unknown): Promise<string | undefined> => {
+export const newBundle = (ctx: Ctx) => async (arg?: unknown): Promise<string | undefined> => {
   let folder = arg instanceof vscode.Uri ? arg : undefined;
   if (!folder) {
     const picked = await vscode.window.showOpenDialog({
@@ -56,36 +57,30 @@ export const newBundle = (_ctx: Ctx) => async (arg?: unknown): Promise<string | 
   }
   if (!folder) return undefined;
   const bundle = folder.fsPath;
-  const config = path.join(bundle, 'config.json');
-  if (fs.existsSync(config)) {
-    const ok = await vscode.window.showWarningMessage(`${config} exists. Replace it?`, { modal: true }, 'Replace');
-    if (ok !== 'Replace') return undefined;
-  }
   const source = await vscode.window.showQuickPick(
     [
       { label: '$(zap) busybox', description: 'from the host\'s busybox-static — instant', source: 'busybox' as Source },
-      { label: '$(cloud-download) Debian or Ubuntu', description: 'debootstrap, as root — minutes', source: 'debootstrap' as Source },
+      { label: '$(cloud-download) Debian or Ubuntu', description: 'debootstrap, run as root by berthd — about a minute, cancellable', source: 'debootstrap' as Source },
       { label: '$(folder) Existing directory', description: 'a root filesystem you already have', source: 'existing' as Source },
     ],
     { title: `Root filesystem for ${path.basename(bundle)}` },
   );
   if (!source) return undefined;
+  // debootstrap makes a fresh bundle (in a new sub-folder when this one is not empty); the others write config.json here.
+  if (source.source === 'debootstrap') return debootstrapBundle(ctx, bundle);
+  const config = path.join(bundle, 'config.json');
+  if (fs.existsSync(config)) {
+    const ok = await vscode.window.showWarningMessage(`${config} exists. Replace it?`, { modal: true }, 'Replace');
+    if (ok !== 'Replace') return undefined;
+  }
   let rootfs = path.join(bundle, 'rootfs');
   try {
     if (source.source === 'busybox') {
       busyboxRootfs(rootfs);
-    } else if (source.source === 'existing') {
+    } else {
       const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use as rootfs', defaultUri: folder });
       if (!picked?.[0]) return undefined;
       rootfs = picked[0].fsPath;
-    } else {
-      const suite = await vscode.window.showQuickPick(['bookworm', 'trixie', 'noble', 'jammy'], { title: 'Suite (Debian or Ubuntu)' });
-      if (!suite) return undefined;
-      const mirror = ['noble', 'jammy'].includes(suite) ? 'http://archive.ubuntu.com/ubuntu' : 'http://deb.debian.org/debian';
-      // berthd has no debootstrap method yet (helper/protocol): run it as root in a visible terminal.
-      const t = vscode.window.createTerminal({ name: `debootstrap ${suite}`, cwd: bundle });
-      t.sendText(`sudo debootstrap --variant=minbase ${suite} ${JSON.stringify(rootfs)} ${mirror}`);
-      t.show();
     }
     const file = writeConfig(bundle, rootfs);
     await vscode.window.showTextDocument(vscode.Uri.file(file));

@@ -1,119 +1,19 @@
-// bundle.debootstrap through a real berthd: a fake `debootstrap` first on
-// berthd's PATH prints the lines a real run prints (taken from a bookworm
-// minbase run on this machine), mounts a tmpfs where debootstrap mounts proc,
-// and sleeps; the test follows its progress notifications, cancels, and
-// checks the process group is gone, the mount detached and the directory
-// removed. A real debootstrap takes 30 s and the network, so it is not here.
-// berthd runs under `unshare -m --propagation private`: the fake's mount
-// lives in berthd's private mount namespace and never in the host's.
+// bundle.debootstrap through a real berthd with a fake `debootstrap` first
+// on its PATH (debootstrapFake.ts): the test follows the job's progress
+// notifications, cancels, and checks the process group is gone, the mount
+// the fake made detached and the directory removed; success, failure,
+// disconnect and refused directories too. A real debootstrap takes 30 s and
+// the network, so it is not here.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { BerthClient, isCode } from '../../helper/protocol/client';
+import { type BerthClient, isCode } from '../../helper/protocol/client';
 import { ErrorCode } from '../../helper/protocol/errors';
 import type { BundleFinishedNotification, BundleProgressNotification } from '../../helper/protocol/events';
 import { isAlive } from '../../helper/linux/proc';
-import { makeDir, requireBuild, sleep } from './harness';
-
-const DIST = resolve(__dirname, '../../dist');
-const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
-
-/** The fake: suite `fakeslow` sleeps after Configuring, `fakefail` fails like a missing package, others succeed. */
-const FAKE = `#!/bin/sh
-variant=$1 suite=$2 target=$3 mirror=$4
-echo $$ > "$FAKE_STATE/pid"
-say() { echo "I: $*" >&2; sleep 0.02; }
-say Retrieving InRelease
-say Checking Release signature
-say Valid Release signature '(key id 4D64FEC119C2029067D6E791F8D2585B8783D481)'
-say Retrieving Packages
-say Validating Packages
-say Resolving dependencies of required packages...
-say Checking component main on $mirror...
-for p in base-files:12.4+deb12u15 dash:0.5.12-2 libc6:2.36-9+deb12u13; do
-  say Retrieving \${p%%:*} \${p#*:}
-  say Validating \${p%%:*} \${p#*:}
-done
-mkdir -p "$target/proc" "$target/bin"
-echo fake > "$target/bin/sh"
-say Chosen extractor for .deb packages: dpkg-deb
-for p in base-files dash libc6; do say Extracting $p...; done
-# Mount only where it cannot reach the host: berthd's private mount namespace.
-if [ "$(readlink /proc/self/ns/mnt)" != "$FAKE_HOST_NS" ]; then
-  mount -t tmpfs fakeproc "$target/proc" && echo "$target/proc" > "$FAKE_STATE/mounted"
-fi
-say Installing core packages...
-say Unpacking required packages...
-for p in base-files dash libc6; do say Unpacking $p...; done
-say Configuring required packages...
-for p in base-files dash libc6; do say Configuring $p...; done
-case $suite in
-  fakeslow) sleep 60 & echo $! > "$FAKE_STATE/sleep"; wait; exit 0;;
-  fakefail) echo "E: Couldn't find these debs: libfake1" >&2; exit 1;;
-esac
-[ -f "$FAKE_STATE/mounted" ] && umount "$target/proc"
-say Base system installed successfully.
-`;
-
-interface Fixture {
-  dir: string;
-  state: string;
-  berthd: ChildProcess;
-  connect(): Promise<BerthClient>;
-  mounts(): string;
-}
-
-async function start(t: import('node:test').TestContext): Promise<Fixture> {
-  requireBuild();
-  const dir = makeDir();
-  const bin = join(dir, 'bin');
-  const state = join(dir, 'state');
-  mkdirSync(bin);
-  mkdirSync(state);
-  writeFileSync(join(bin, 'debootstrap'), FAKE, { mode: 0o755 });
-  // A private copy (another build may rewrite dist/ meanwhile), inside the repository so koffi resolves.
-  const copy = mkdtempSync(join(ARTIFACTS, 'berthd-debootstrap-'));
-  for (const f of ['berthd.js', 'init.js']) copyFileSync(join(DIST, f), join(copy, f));
-  const socket = join(dir, 'berthd.sock');
-  const berthd = spawn('unshare', ['-m', '--propagation', 'private', process.execPath, join(copy, 'berthd.js'),
-    '--root', join(dir, 'root'), '--socket', socket, '--audit-log', join(dir, 'audit.log'), '--init-pool', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_STATE: state, FAKE_HOST_NS: readlinkSync('/proc/self/ns/mnt') },
-  });
-  let err = '';
-  berthd.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise((r) => berthd.once('exit', r));
-  t.after(async () => {
-    if (berthd.exitCode === null && berthd.signalCode === null) berthd.kill('SIGKILL');
-    await exited;
-    for (const f of ['pid', 'sleep']) {
-      const pid = Number(readIf(join(state, f)));
-      if (pid > 1 && isAlive(pid)) process.kill(pid, 'SIGKILL');
-    }
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(copy, { recursive: true, force: true });
-  });
-  const deadline = Date.now() + 5000;
-  while (!existsSync(socket)) {
-    assert.ok(berthd.exitCode === null && Date.now() < deadline, `berthd did not listen: ${err}`);
-    await sleep(10);
-  }
-  return {
-    dir, state, berthd,
-    connect: () => BerthClient.connect({ socket, client: 'debootstrap-test' }),
-    mounts: () => readFileSync(`/proc/${berthd.pid}/mountinfo`, 'utf8'),
-  };
-}
-
-function readIf(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
+import { readIf, startWithFakeDebootstrap } from './debootstrapFake';
+import { sleep } from './harness';
 
 /** Every bundle notification of a client, kept from before the job id is known. */
 function recorder(c: BerthClient) {
@@ -135,7 +35,7 @@ function recorder(c: BerthClient) {
 }
 
 test('debootstrap job: progress in order, cancel ends the group, detaches the mount, removes the new dir', async (t) => {
-  const f = await start(t);
+  const f = await startWithFakeDebootstrap(t);
   const c = await f.connect();
   t.after(() => c.close());
   const rec = recorder(c);
@@ -173,7 +73,7 @@ test('debootstrap job: progress in order, cancel ends the group, detaches the mo
 });
 
 test('debootstrap job: success writes config.json as berth spec would; failure reports debootstrap\'s E: line and cleans up', async (t) => {
-  const f = await start(t);
+  const f = await startWithFakeDebootstrap(t);
   const c = await f.connect();
   t.after(() => c.close());
   const rec = recorder(c);
@@ -200,7 +100,7 @@ test('debootstrap job: success writes config.json as berth spec would; failure r
 });
 
 test('debootstrap job: a client that disconnects cancels its job', async (t) => {
-  const f = await start(t);
+  const f = await startWithFakeDebootstrap(t);
   const c = await f.connect();
   const rec = recorder(c);
   const bundle = join(f.dir, 'gone');
@@ -217,7 +117,7 @@ test('debootstrap job: a client that disconnects cancels its job', async (t) => 
 });
 
 test('bundle.debootstrap refuses bad directories and params, naming the field', async (t) => {
-  const f = await start(t);
+  const f = await startWithFakeDebootstrap(t);
   const c = await f.connect();
   t.after(() => c.close());
   const full = join(f.dir, 'full');
