@@ -21,7 +21,9 @@ describe('berth cgroup verbs', () => {
   let r: Runner;
   before(() => {
     ensureBuilt();
-    r = new Runner();
+    // Ids here already carry the pid, and verbs such as update, pause and ps
+    // take them as they are.
+    r = new Runner(undefined, 'berth', false);
   });
   const cgroups: SavedCgroup[] = [];
   after(() => {
