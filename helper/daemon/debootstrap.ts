@@ -20,7 +20,7 @@ import { DebootstrapProgress } from './debootstrapProgress';
 import { DaemonError } from './errors';
 import type { CallContext } from './handlers';
 import { unmountUnder } from './mountsUnder';
-import { endGroup } from './processGroup';
+import { endGroup, reapAdopted } from './processGroup';
 
 const PROGRAM = 'debootstrap';
 
@@ -109,6 +109,7 @@ class Job {
       if (end.error) return this.fail(`${what}: ${end.error.message}`);
       // Stragglers (a child that outlived debootstrap) go too, then the last lines are read.
       const left = await (this.stopping ?? endGroup(child.pid!));
+      reapAdopted(child.pid!, child.pid);
       await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
       if (left.length) return this.fail(`${what}: processes ${left.join(', ')} of its group did not exit; ${this.target.dir} left in place`, false);
       if (this.cancelled) return this.cancelledEnd();

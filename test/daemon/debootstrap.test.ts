@@ -56,6 +56,7 @@ test('debootstrap job: progress in order, cancel ends the group, detaches the mo
 
   const pids = [Number(readIf(join(f.state, 'pid'))), Number(readIf(join(f.state, 'sleep')))];
   assert.ok(pids.every((p) => p > 1 && isAlive(p)), `fake and its sleep are running: ${pids}`);
+  assert.equal(readFileSync(`/proc/${pids[1]}/stat`, 'utf8').split(') ')[1].split(' ')[1], String(f.berthd.pid), 'the orphaned sleep is berthd\'s child by adoption');
   const mounted = readIf(join(f.state, 'mounted'));
   assert.equal(mounted, join(bundle, 'rootfs', 'proc'), 'the fake mounted inside the target (berthd has a private mount namespace)');
   assert.ok(f.mounts().includes(` ${mounted} `), 'the mount is in berthd\'s mountinfo');
@@ -64,7 +65,7 @@ test('debootstrap job: progress in order, cancel ends the group, detaches the mo
   await c.request('bundle.cancel', { job });
   const ms = Date.now() - t0;
   assert.deepEqual(rec.finished(job).map((x) => x.outcome), ['cancelled']);
-  for (const p of pids) assert.ok(!isAlive(p), `pid ${p} of the job's group is gone`);
+  for (const p of pids) assert.ok(!existsSync(`/proc/${p}`), `pid ${p} of the job's group is gone and reaped (the orphaned sleep too)`);
   assert.ok(!f.mounts().includes(bundle), 'nothing is mounted under the bundle any more');
   assert.ok(!existsSync(bundle), 'the directory berthd created is removed');
   assert.ok(existsSync(join(f.dir, 'bundles')), 'its parent stays');

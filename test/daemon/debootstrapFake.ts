@@ -48,7 +48,8 @@ for p in base-files dash libc6; do say Unpacking $p...; done
 say Configuring required packages...
 for p in base-files dash libc6; do say Configuring $p...; done
 case $suite in
-  fakeslow) sleep 60 & echo $! > "$FAKE_STATE/sleep"; wait; exit 0;;
+  # The first sleep is orphaned at once (its subshell exits), as a dpkg whose parent died would be.
+  fakeslow) (sleep 60 & echo $! > "$FAKE_STATE/sleep"); sleep 60 & wait; exit 0;;
   fakefail) echo "E: Couldn't find these debs: libfake1" >&2; exit 1;;
 esac
 [ -f "$FAKE_STATE/mounted" ] && umount "$target/proc"
