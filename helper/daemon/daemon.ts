@@ -12,6 +12,7 @@ import { AuditLog } from './audit';
 import { EventBus } from './bus';
 import { Connection, type Shared } from './connection';
 import { Containers, type Peer } from './containers';
+import { cancelAllJobs } from './debootstrap';
 import { resolveGroup } from './group';
 import { listenSocket } from './listen';
 import { lockRoot } from './lock';
@@ -74,7 +75,11 @@ export class Daemon {
         this.log('warn', 'refused connection', { uid: c.uid, gid: c.gid, pid: c.pid });
         const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.NotAllowed, message } });
         socket.on('error', () => undefined);
+        // Read and dropped, so the peer's close is seen and ends this socket (an unread one would hold server.close() in stop());
+        // a peer that never closes is cut off after a while.
+        socket.resume();
         socket.end(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        setTimeout(() => socket.destroy(), 2000).unref();
         return;
       }
       peer = { uid: c.uid, gid: c.gid, pid: c.pid, strict: this.opts.strict && c.uid !== 0 };
@@ -93,6 +98,8 @@ export class Daemon {
     this.server = undefined;
     if (server) await new Promise<void>((res) => server.close(() => res()));
     for (const c of this.connections) c.close();
+    // Bundle jobs die with their clients; wait for their clean-up before exiting.
+    await cancelAllJobs();
     this.watcher?.stop();
     this.runtime.pool?.close();
     this.shared?.containers.close();
