@@ -8,7 +8,12 @@
 //     pre-started inits' RSS (separate processes).
 // The cycle is measured twice for berthd: with its default init pool and
 // with --init-pool 0 (each create spawns its own init), on separate roots.
-//   npm run bench:daemon [-- --iterations 20 --concurrent 100]
+// State directories (--root of every runtime, berthd's socket and journal)
+// live under --state-base, by default /dev/shm: a tmpfs, as /run is on a
+// production host (the runtimes' default roots /run/berth, /run/runc,
+// /run/crun); on this VM /run and /tmp are ext4, where berth's fsync of
+// each state file costs a few ms per container. Pass --state-base /tmp to see that.
+//   npm run bench:daemon [-- --iterations 20 --concurrent 100 --state-base /dev/shm]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -26,6 +31,21 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
+function strArg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+
+/** The filesystem type of path, from /proc/self/mounts (longest matching mount point). */
+function fsType(path: string): string {
+  let best = { at: '', type: '?' };
+  for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
+    const [, at, type] = line.split(' ');
+    if (at && (path === at || path.startsWith(at.endsWith('/') ? at : `${at}/`)) && at.length >= best.at.length) best = { at, type };
+  }
+  return best.type;
 }
 
 function rssMb(pid: number): number {
@@ -96,7 +116,8 @@ async function main(): Promise<void> {
   // crun 1.8 refuses ociVersion 1.3.0; 1.0.2 is accepted by all three.
   const trueBundle = makeBundle(['/bin/true'], (s) => (s.ociVersion = '1.0.2'));
   const sleepBundle = makeBundle(['sleep', '60'], (s) => (s.ociVersion = '1.0.2'));
-  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-daemon-'));
+  const stateBase = strArg('--state-base', existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+  const dir = mkdtempSync(join(stateBase, 'berth-bench-daemon-'));
   const ctxs = new Map<string, Ctx>();
   for (const r of clis) {
     mkdirSync(join(dir, r.name));
@@ -192,6 +213,7 @@ async function main(): Promise<void> {
     }
     out.push('', `berthd RSS: idle ${idle.toFixed(1)} MB (target < 60 MB; ${idleNoPool.toFixed(1)} MB with --init-pool 0), with ${ok} running containers ${busy.toFixed(1)} MB`);
     out.push(`init pool: ${pooled.length} pre-started inits, ${poolRss.toFixed(1)} MB RSS together (separate processes)`);
+    out.push(`state directories in ${stateBase} (${fsType(resolve(stateBase))})`);
     out.push(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; runtimes: berthd ${BERTHD}, ${clis.map((r: BenchRuntime) => `${r.name} ${r.real}${r.note ? ` (${r.note})` : ''}`).join(', ')}`);
     console.log(out.join('\n'));
   } finally {
