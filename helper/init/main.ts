@@ -29,6 +29,8 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   applyInitialAffinity(spec.process!);
   // Started by unshare(1) in a new user namespace: the parent has written the maps by now.
   if (spec.linux?.namespaces?.some((n) => n.type === 'user')) at('/linux/namespaces', becomeNamespaceRoot);
+  // Inherited from the parent without close-on-exec: no hook may get it.
+  const fifoFd = cfg.fifoFd === undefined ? undefined : reopenCloexec(cfg.fifoFd);
   const ns = enterNamespaces(spec);
   if (spec.hostname !== undefined) {
     at('/hostname', () => {
@@ -43,7 +45,7 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
     });
   }
   if (!ns.ownMountNs) throw new InitError('a mount namespace is required: berth never mounts in the host namespace', '/linux/namespaces');
-  prepareRootfs(spec, cfg.bundle, cfg.rootfs);
+  prepareRootfs(spec, cfg.bundle, cfg.rootfs, cfg.bindFds);
   if (spec.hooks?.createRuntime?.length || spec.hooks?.prestart?.length) {
     ch.send({ type: 'hooks' });
     ch.receive<ParentMessage>();
@@ -53,7 +55,7 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   // Built (libseccomp loaded, an agent's socket connected) while the host's filesystem is still visible; loaded last.
   const seccomp = at('/linux/seccomp', () => prepareSeccomp(spec.linux?.seccomp, { state: hookState(cfg, 'creating'), pid: cfg.pid }));
   // Opened before pivot_root while the state directory is still reachable.
-  const fifo = openSync(cfg.fifo, C.O_PATH | C.O_CLOEXEC);
+  const fifo = fifoFd ?? openSync(cfg.fifo, C.O_PATH | C.O_CLOEXEC);
   enterRootfs(cfg.rootfs, cfg.noPivot);
   if (spec.process?.terminal) {
     if (cfg.consoleSocketFd === undefined) throw new InitError('terminal requested without a console socket', '/process/terminal');
@@ -64,6 +66,13 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   checkProcMounted();
   const exe = resolveExecutable(spec.process!);
   return { cfg, fifo, exe, seccomp };
+}
+
+/** An inherited fd (not close-on-exec) as a close-on-exec O_PATH one; the old one is closed. */
+function reopenCloexec(fd: number): number {
+  const again = openSync(`/proc/self/fd/${fd}`, C.O_PATH | C.O_CLOEXEC);
+  closeSync(fd);
+  return again;
 }
 
 /** The runtime.md state given to hooks run from the init stage. */

@@ -1,22 +1,29 @@
 // One entry of config.json's `mounts`, mounted inside the rootfs. The
 // destination is created and opened with RESOLVE_IN_ROOT (a symlink in the
 // rootfs cannot send it outside) and the mount is made on /proc/self/fd/N.
-import { closeSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, statSync } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import * as C from '../linux/constants';
 import { fdPath, mkdirAllInRoot, openInRoot, touchInRoot } from '../linux/inroot';
-import { mount, mountSetattrRecursive } from '../linux/mount';
+import { mount, mountSetattrRecursive, moveMount } from '../linux/mount';
 import { BIND_REMOUNT_MASK, planMount, type MountPlan } from '../linux/mountopts';
 import type { Mount } from '../spec/types';
 import { mountCgroups } from './cgroupfs';
 import { at } from './errors';
 
-export function mountEntry(rootfd: number, bundle: string, m: Mount, pointer: string): void {
+/** `sourceFd`: the bind source as a detached mount opened by the parent (helper/runtime/hostfds.ts); consumed (closed). */
+export function mountEntry(rootfd: number, bundle: string, m: Mount, pointer: string, sourceFd?: number): void {
   at(pointer, () => {
     const plan = planMount(m.options);
     const bind = plan.bind || m.type === 'bind';
     if (m.type === 'cgroup') return mountCgroups(rootfd, m.destination, plan);
-    if (bind) return bindMount(rootfd, bundle, m, plan);
+    if (bind) {
+      try {
+        return bindMount(rootfd, bundle, m, plan, sourceFd);
+      } finally {
+        if (sourceFd !== undefined) closeSync(sourceFd);
+      }
+    }
     const fd = mkdirAllInRoot(rootfd, m.destination);
     try {
       mount(m.source ?? m.type ?? 'none', fdPath(fd), m.type ?? null, plan.flags & ~C.MS_REMOUNT, plan.data, m.destination);
@@ -38,18 +45,20 @@ function applyRecursive(rootfd: number, dest: string, plan: MountPlan): void {
   }
 }
 
-function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan): void {
+function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan, sourceFd?: number): void {
   if (!m.source) throw new Error(`bind mount of \`${m.destination}\` needs a source`);
   const src = isAbsolute(m.source) ? m.source : join(bundle, m.source);
   let isDir: boolean;
   try {
-    isDir = statSync(src).isDirectory();
+    isDir = (sourceFd === undefined ? statSync(src) : fstatSync(sourceFd)).isDirectory();
   } catch {
     throw new Error(`bind source \`${src}\` does not exist`);
   }
   const fd = isDir ? mkdirAllInRoot(rootfd, m.destination) : touchInRoot(rootfd, m.destination);
   try {
-    mount(src, fdPath(fd), null, C.MS_BIND | (plan.flags & C.MS_REC), null, m.destination);
+    // The parent's copy already is the (r)bind of the source: attach it as it is.
+    if (sourceFd !== undefined) moveMount(sourceFd, fd, m.destination);
+    else mount(src, fdPath(fd), null, C.MS_BIND | (plan.flags & C.MS_REC), null, m.destination);
   } finally {
     closeSync(fd);
   }

@@ -13,7 +13,8 @@ import { createDevices } from './devices';
 import { at, InitError } from './errors';
 import { mountEntry } from './mounts';
 
-export function prepareRootfs(spec: Spec, bundle: string, rootfs: string): void {
+/** `bindFds`: mount index → detached bind source from the parent (InitConfig.bindFds); all closed here. */
+export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFds: Record<number, number> = {}): void {
   const prop = spec.linux?.rootfsPropagation;
   at('/linux/rootfsPropagation', () => {
     if (prop !== undefined && !(prop in PROPAGATION)) throw new Error(`unknown propagation \`${prop}\``);
@@ -25,7 +26,7 @@ export function prepareRootfs(spec: Spec, bundle: string, rootfs: string): void 
   });
   const rootfd = openSync(rootfs, C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
   try {
-    (spec.mounts ?? []).forEach((m, i) => mountEntry(rootfd, bundle, m, `/mounts/${i}`));
+    (spec.mounts ?? []).forEach((m, i) => mountEntry(rootfd, bundle, m, `/mounts/${i}`, takeFd(bindFds, i)));
     const devBound = (spec.mounts ?? []).some((m) => m.destination === '/dev' && (m.type === 'bind' || m.options?.some((o) => o === 'bind' || o === 'rbind')));
     const hasPts = (spec.mounts ?? []).some((m) => m.destination === '/dev/pts');
     if (!devBound) createDevices(rootfd, spec.linux?.devices, hasPts);
@@ -33,7 +34,15 @@ export function prepareRootfs(spec: Spec, bundle: string, rootfs: string): void 
     at('/process/cwd', () => closeSync(mkdirAllInRoot(rootfd, cwd)));
   } finally {
     closeSync(rootfd);
+    // None may reach a hook or the container's process.
+    for (const i of Object.keys(bindFds)) closeSync(takeFd(bindFds, Number(i))!);
   }
+}
+
+function takeFd(fds: Record<number, number>, i: number): number | undefined {
+  const fd = fds[i];
+  delete fds[i];
+  return fd;
 }
 
 export function enterRootfs(rootfs: string, noPivot: boolean): void {

@@ -34,3 +34,37 @@ export function mountSetattrRecursive(fd: number, set: number, clear: number, sh
   attr.writeBigUInt64LE(BigInt(clear), 8);
   check(libc().syscall(C.SYS.mount_setattr, 'int', fd, 'const char *', '', 'uint32', 0x1000 | 0x8000, 'void *', attr, 'size_t', 32), 'mount_setattr', shown);
 }
+
+// open_tree(2), move_mount(2) and MOUNT_ATTR_IDMAP, from <linux/mount.h>.
+const OPEN_TREE_CLONE = 0x1;
+const OPEN_TREE_CLOEXEC = 0o2000000;
+const AT_RECURSIVE = 0x8000;
+const AT_EMPTY_PATH = 0x1000;
+const MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+const MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+const MOUNT_ATTR_IDMAP = 0x100000;
+
+/**
+ * A detached copy of the mount at `path` (its whole tree when `recursive`),
+ * as an fd: it can be handed to another process and attached there with
+ * moveMount, even into a mount namespace owned by another user namespace.
+ */
+export function openTreeClone(path: string, recursive: boolean, shown = path): number {
+  const flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+  return check(libc().syscall(C.SYS.open_tree, 'int', C.AT_FDCWD, 'const char *', path, 'uint32', flags), 'open_tree', shown);
+}
+
+/** Attaches the detached mount `treeFd` on the file or directory open as `destFd`. */
+export function moveMount(treeFd: number, destFd: number, shown: string): void {
+  const flags = MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH;
+  check(libc().syscall(C.SYS.move_mount, 'int', treeFd, 'const char *', '', 'int', destFd, 'const char *', '', 'uint32', flags), 'move_mount', shown);
+}
+
+/** Makes the detached mount `treeFd` (and its tree when `recursive`) idmapped through the user namespace open as `usernsFd`. */
+export function mountSetattrIdmap(treeFd: number, usernsFd: number, recursive: boolean, shown: string): void {
+  const attr = Buffer.alloc(32);
+  attr.writeBigUInt64LE(BigInt(MOUNT_ATTR_IDMAP), 0);
+  attr.writeBigUInt64LE(BigInt(usernsFd), 24);
+  const flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+  check(libc().syscall(C.SYS.mount_setattr, 'int', treeFd, 'const char *', '', 'uint32', flags, 'void *', attr, 'size_t', 32), 'mount_setattr', shown);
+}

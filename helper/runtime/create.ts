@@ -14,6 +14,7 @@ import { OCI_VERSION } from '../spec/default';
 import type { Spec } from '../spec/types';
 import type { CreateOptions, Created, RuntimeContext } from './api';
 import { SyncChannel } from './channel';
+import { closeHostFds, openHostFds, type HostFds } from './hostfds';
 import { attachCgroup, deferredLimits } from './cgroups';
 import type { CgroupHandle } from '../linux/cgroups';
 import { checkConfig, parseConfig } from './config';
@@ -49,6 +50,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
   }
   let consoleSock: number | undefined;
   let init: InitHandle | undefined;
+  let hostFds: HostFds | undefined;
   try {
     if (opts.consoleSocket !== undefined) consoleSock = connectUnix(resolve(opts.consoleSocket));
     // Node's start-up is most of the init stage's cost: without a trampoline,
@@ -65,8 +67,11 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         // User and time namespaces need a single-threaded step before node (userns.ts).
         const trampoline = trampolineFor(spec);
         if (!init) {
-          if (trampoline?.userNs) chownToContainerRoot(store.fifo(opts.id), spec);
-          init = startInit(spec, opts, consoleSock, trampoline);
+          if (trampoline?.userNs) {
+            chownToContainerRoot(store.fifo(opts.id), spec);
+            hostFds = openHostFds(spec, bundle, store.fifo(opts.id));
+          }
+          init = startInit(spec, opts, consoleSock, trampoline, undefined, hostFds);
         }
         const { child, ch, exited } = init;
         // The init's host pid: the trampoline's child when it forks; its id maps are written first.
@@ -75,8 +80,9 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         cg = attachCgroup(ctx, store, opts.id, spec, initPid);
         const cfg: InitConfig = {
           id: opts.id, pid: initPid, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
-          preserveFds: opts.preserveFds ?? 0, consoleSocketFd: init.consoleFd,
+          preserveFds: opts.preserveFds ?? 0, consoleSocketFd: init.consoleFd, fifoFd: init.fifoFd, bindFds: init.bindFds,
         };
+        closeHostFds(hostFds);
         ch.send(cfg);
         ctx.log?.('debug', 'init stage configured', { id: opts.id, pid: initPid, cgroup: cg?.paths.path });
         let netDevicesMoved = false;
@@ -124,6 +130,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
     throw e;
   } finally {
     if (consoleSock !== undefined) closeSync(consoleSock);
+    closeHostFds(hostFds);
   }
 }
 
@@ -132,14 +139,19 @@ interface InitHandle {
   child: ChildProcess;
   ch: SyncChannel;
   consoleFd?: number;
+  /** The init's fds of the exec fifo and (by mount index) the bind sources, opened by the parent (hostfds.ts). */
+  fifoFd?: number;
+  bindFds?: Record<number, number>;
   exited: Created['exited'];
   /** SIGKILLs the init unless it already exited, and waits for it. */
   kill(): Promise<void>;
 }
 
-function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefined, trampoline?: Trampoline, pooled?: SpawnedInit): InitHandle {
+function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefined, trampoline?: Trampoline, pooled?: SpawnedInit, hostFds?: HostFds): InitHandle {
   const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
-  const spawned = pooled ?? spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline });
+  const spawned = pooled ?? spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline, fds: hostFds?.fds });
+  const fifoFd = spawned.extraFds?.[0];
+  const bindFds = hostFds && Object.fromEntries(hostFds.mounts.map((m, i) => [m, spawned.extraFds![i + 1]]));
   const child = spawned.child;
   const exited: Created['exited'] = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
   let exitInfo = '';
@@ -147,7 +159,7 @@ function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefi
   child.once('error', () => undefined); // reported through the channel's end
   const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `init stage ended before the container was created${exitInfo ? ` (${exitInfo})` : ''}`);
   return {
-    child, ch, consoleFd: spawned.consoleFd, exited,
+    child, ch, consoleFd: spawned.consoleFd, fifoFd, bindFds, exited,
     async kill() {
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         // A forking trampoline's child outlives a SIGKILLed trampoline (userns.ts): kill both.

@@ -24,6 +24,8 @@ export interface SpawnedInit {
   /** Index of the sync socket in the child's stdio (and its fd number in the init). */
   syncFd: number;
   consoleFd?: number;
+  /** The init's fd numbers of SpawnExtras.fds, in order. */
+  extraFds?: number[];
 }
 
 export interface SpawnExtras {
@@ -31,6 +33,8 @@ export interface SpawnExtras {
   script?: string;
   /** A single-threaded step before node, for user and time namespaces (helper/runtime/userns.ts). */
   trampoline?: Trampoline;
+  /** More fds for the init, after the sync and console slots (the host-opened files of helper/runtime/hostfds.ts). */
+  fds?: number[];
 }
 
 export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, number], preserveFds: number, consoleSock?: number, extras: SpawnExtras = {}): SpawnedInit {
@@ -43,6 +47,7 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
     consoleFd = slots.length;
     slots.push(consoleSock);
   }
+  const extraFds = extras.fds?.map((fd) => slots.push(fd) - 1);
   let restore: number | undefined;
   // A trampoline that makes the pid namespace does so after the user namespace, which then owns it.
   if (pidNs && !extras.trampoline?.makesPidNs) {
@@ -59,7 +64,7 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
       // The init must not die with a Ctrl-C aimed at `berth create`'s terminal job.
       detached: false,
     });
-    return { child, syncFd, consoleFd };
+    return { child, syncFd, consoleFd, extraFds };
   } finally {
     if (restore !== undefined) {
       setnsFd(restore, C.CLONE_NEWPID, '/proc/self/ns/pid');

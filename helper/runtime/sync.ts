@@ -57,6 +57,14 @@ export interface InitConfig {
   preserveFds: number;
   /** fd of the connected console socket in the init, when terminal is true. */
   consoleSocketFd?: number;
+  /** With a new user namespace: the init's fd of `fifo`, opened O_PATH by the parent as host root (helper/runtime/hostfds.ts). */
+  fifoFd?: number;
+  /**
+   * With a new user namespace: mount index → fd (in the init) of a detached
+   * copy of that bind mount's source, opened by the parent as host root
+   * (helper/runtime/hostfds.ts). The init attaches and closes each.
+   */
+  bindFds?: Record<number, number>;
 }
 
 export type InitMessage =
