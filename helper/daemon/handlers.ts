@@ -6,11 +6,12 @@ import { ErrorCode } from '../protocol/errors';
 import type { Method, ParamsOf, ResultOf } from '../protocol/methods';
 import { Methods } from '../protocol/methods';
 import { PROTOCOL_VERSION } from '../protocol/version';
+import { featuresDocument } from '../runtime/features';
 import { defaultSpec } from '../spec/default';
 import type { Console } from './console';
 import type { Containers, Peer } from './containers';
 import { cancelJob, startDebootstrap } from './debootstrap';
-import { DaemonError, notFound, notSupported } from './errors';
+import { DaemonError, notFound } from './errors';
 import { readFrom, sizeOf } from './logs';
 
 /** What a handler may use of its connection. */
@@ -35,10 +36,6 @@ type Handler<M extends Method> = (c: CallContext, p: ParamsOf<M>) => Promise<Res
 type HandlerTable = { [M in Method]?: Handler<M> };
 
 const empty = {} as Record<string, never>;
-
-const unsupported = (m: Method) => () => {
-  throw notSupported(m);
-};
 
 export const handlers: HandlerTable = {
   hello: (c, p) => {
@@ -144,8 +141,7 @@ export const handlers: HandlerTable = {
     return empty;
   },
   stats: (c, p) => c.containers.stats(p.id),
-  // The features document lives in the CLI verb today; it belongs beside the runtime so both can serve it.
-  features: unsupported('features'),
+  features: () => featuresDocument(),
   'bundle.debootstrap': (c, p) => startDebootstrap(c, p, newSessionId),
   'bundle.cancel': (c, p) => cancelJob(c, p),
 };
@@ -163,7 +159,7 @@ export function implemented(): string[] {
   return Methods.filter((m) => handlers[m] && !STUBS.has(m));
 }
 
-const STUBS = new Set<Method>(['features']);
+const STUBS = new Set<Method>([]);
 
 export function newSessionId(): string {
   return randomUUID().replace(/-/g, '');
