@@ -1,12 +1,16 @@
 // bench/lifecycle: runc, crun and berth side by side on one busybox bundle,
 // interleaved (each round runs every runtime, in a rotating order, so drift
 // in machine load hits all of them alike). Prints one table of medians and
-// p95s in milliseconds, and berth's ratio to runc and crun.
-//   npm run bench:lifecycle [-- --iterations 20 --parallel-rounds 3]
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// p95s in milliseconds, and berth's ratio to runc and crun, once for the
+// default bundle and once for the hardened one (cgroup limits, seccomp, user
+// namespace: hardened.ts).
+//   npm run bench:lifecycle [-- --iterations 20 --parallel-rounds 3 --config default|hardened]
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Spec } from '../../helper/spec/types';
 import { makeBundle } from '../../test/fixtures/bundle';
+import { harden, profileSource } from './hardened';
 import { call, cycle, execTrue, forceDeleteAll, parallelCycles, runToExit, startExecTarget, type Ctx } from './measure';
 import { benchRuntimes, type BenchRuntime } from './runtimes';
 import { median, p95 } from './stats';
@@ -48,21 +52,28 @@ function table(rts: BenchRuntime[], samples: Map<string, Record<Op, number[]>>, 
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const iterations = arg('--iterations', 20);
-  const rounds = arg('--parallel-rounds', 3);
-  const { found, missing } = benchRuntimes();
-  if (found.length === 0) throw new Error('no runtime found: install runc/crun, build dist/berth');
-  for (const m of missing) console.log(`bench: ${m} left out (not installed, not built, or --version failed)`);
+/** The configurations measured: the bare default bundle, and the hardened one (hardened.ts). */
+const CONFIGS = ['default', 'hardened'] as const;
+type Config = (typeof CONFIGS)[number];
+
+interface Measured {
+  samples: Map<string, Record<Op, number[]>>;
+  failures: Map<string, string[]>;
+}
+
+/** Every operation of OPS for every runtime on one configuration, interleaved. */
+async function measure(found: BenchRuntime[], config: Config, iterations: number, rounds: number): Promise<Measured> {
   // crun 1.8 refuses ociVersion 1.3.0 ("unknown version specified"); the
   // bundle says 1.0.2, which all three accept, and uses nothing newer.
-  const bundle = makeBundle(['/bin/true'], (s) => {
+  const edit = (s: Spec) => {
     s.ociVersion = '1.0.2';
-  });
+    if (config === 'hardened') harden(s);
+  };
+  const bundle = makeBundle(['/bin/true'], edit);
   // The exec target: PID 1 sleeps until killed (the finally force-deletes it).
-  const longRunning = makeBundle(['sleep', '3600'], (s) => {
-    s.ociVersion = '1.0.2';
-  });
+  const longRunning = makeBundle(['sleep', '3600'], edit);
+  // The container's root is an unprivileged host uid under a user namespace: it must reach the rootfs.
+  for (const b of [bundle, longRunning]) chmodSync(b.dir, 0o755);
   const root = mkdtempSync(join(tmpdir(), 'berth-bench-root-'));
   // One --root per runtime: their state layouts differ.
   const ctxs = new Map<string, Ctx>();
@@ -85,7 +96,7 @@ async function main(): Promise<void> {
   for (const r of found) samples.set(r.name, Object.fromEntries(OPS.map((o) => [o, []])) as unknown as Record<Op, number[]>);
   try {
     // One untimed cycle each: page cache, the runtime's first-run work.
-    for (const r of found) await cycle(r, ctx(r), `warm-${r.name}`);
+    for (const r of found) await sample(r, () => cycle(r, ctx(r), `warm-${r.name}`), () => undefined);
     const execTargets = new Map<string, boolean>();
     for (const r of found) await sample(r, () => startExecTarget(r, ctx(r), longRunning.dir, `exec-${r.name}`), () => execTargets.set(r.name, true));
     for (let i = 0; i < iterations; i++) {
@@ -113,9 +124,25 @@ async function main(): Promise<void> {
     longRunning.cleanup();
     rmSync(root, { recursive: true, force: true });
   }
-  console.log(table(found, samples, iterations, rounds));
+  return { samples, failures };
+}
+
+async function main(): Promise<void> {
+  const iterations = arg('--iterations', 20);
+  const rounds = arg('--parallel-rounds', 3);
+  const only = process.argv.includes('--config') ? process.argv[process.argv.indexOf('--config') + 1] : undefined;
+  const configs = CONFIGS.filter((c) => only === undefined || c === only);
+  if (configs.length === 0) throw new Error(`--config ${only}: expected one of ${CONFIGS.join(', ')}`);
+  const { found, missing } = benchRuntimes();
+  if (found.length === 0) throw new Error('no runtime found: install runc/crun, build dist/berth');
+  for (const m of missing) console.log(`bench: ${m} left out (not installed, not built, or --version failed)`);
+  for (const config of configs) {
+    const { samples, failures } = await measure(found, config, iterations, rounds);
+    console.log(`\n## ${config === 'hardened' ? `hardened: memory 256 MiB + pids 128 limits, seccomp from ${profileSource()}, user namespace (root → uid 200000)` : 'default busybox bundle'}\n`);
+    console.log(table(found, samples, iterations, rounds));
+    for (const [name, f] of failures) if (f.length) console.log(`failures: ${name} ${f.length}, first: ${f[0]}`);
+  }
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores (other work on the machine skews every column alike)`);
-  for (const [name, f] of failures) if (f.length) console.log(`failures: ${name} ${f.length}, first: ${f[0]}`);
   for (const r of found) {
     if (!r.note) continue;
     // What the shim alone costs: the same shim exec'ing /bin/true, against /bin/true.
