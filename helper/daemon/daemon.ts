@@ -96,8 +96,10 @@ export class Daemon {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((res) => server.close(() => res()));
+    // server.close() calls back only once every connection has ended: end them first, or a connected client holds the stop forever.
+    const closed = server ? new Promise<void>((res) => server.close(() => res())) : undefined;
     for (const c of this.connections) c.close();
+    await closed;
     // Bundle jobs die with their clients; wait for their clean-up before exiting.
     await cancelAllJobs();
     this.watcher?.stop();
