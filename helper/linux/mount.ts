@@ -1,7 +1,7 @@
 // mount(2), umount2(2), pivot_root(2) and chroot, with errors that name the
 // container-side path the caller cares about rather than /proc/self/fd/N.
 import * as C from './constants';
-import { check, libc } from './libc';
+import { check, errno, libc } from './libc';
 
 export function mount(src: string | null, dst: string, type: string | null, flags: number, data: string | null, shown = dst): void {
   check(libc().mount(src, dst, type, flags, data || null), 'mount', shown);
@@ -67,4 +67,24 @@ export function mountSetattrIdmap(treeFd: number, usernsFd: number, recursive: b
   attr.writeBigUInt64LE(BigInt(usernsFd), 24);
   const flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
   check(libc().syscall(C.SYS.mount_setattr, 'int', treeFd, 'const char *', '', 'uint32', flags, 'void *', attr, 'size_t', 32), 'mount_setattr', shown);
+}
+
+/**
+ * Whether this kernel has open_tree, move_mount and mount_setattr with
+ * MOUNT_ATTR_IDMAP (5.12+): asked with fds that cannot be valid, so a
+ * kernel that knows the calls and the attribute answers EBADF, and one that
+ * does not ENOSYS (or EINVAL for an attribute it does not know).
+ * Whether a given filesystem can be idmapped is only known when it is tried.
+ */
+export function idmapSupported(): boolean {
+  const l = libc();
+  const attr = Buffer.alloc(32);
+  attr.writeBigUInt64LE(BigInt(MOUNT_ATTR_IDMAP), 0);
+  attr.writeBigUInt64LE(0x7fffffffn, 24); // INT_MAX: never an open fd, but a valid one to ask for
+  const calls: [number, () => number][] = [
+    [C.SYS.mount_setattr, () => Number(l.syscall(C.SYS.mount_setattr, 'int', -1, 'const char *', '', 'uint32', AT_EMPTY_PATH, 'void *', attr, 'size_t', 32))],
+    [C.SYS.move_mount, () => Number(l.syscall(C.SYS.move_mount, 'int', -1, 'const char *', '', 'int', -1, 'const char *', '', 'uint32', MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))],
+    [C.SYS.open_tree, () => Number(l.syscall(C.SYS.open_tree, 'int', -1, 'const char *', '', 'uint32', AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC))],
+  ];
+  return calls.every(([, call]) => call() < 0 && errno() === 9 /* EBADF */);
 }

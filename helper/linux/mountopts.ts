@@ -13,6 +13,8 @@ export interface MountPlan {
   bind: boolean;
   /** Recursive attributes (rro, rnosuid, …), applied to the whole tree with mount_setattr(AT_RECURSIVE). */
   recursive?: { set: number; clear: number };
+  /** `idmap` / `ridmap`: an ID-mapped bind mount, of the top mount only or of its whole tree (helper/runtime/idmap.ts). */
+  idmap?: { recursive: boolean };
   /** Options this runtime recognised but cannot apply (reported, not silently dropped). */
   unsupported: string[];
 }
@@ -66,7 +68,8 @@ export function planMount(options: string[] = []): MountPlan {
     } else if (o in SET) plan.flags |= SET[o];
     else if (o in CLEAR) plan.flags &= ~CLEAR[o];
     else if (o in PROPAGATION) plan.propagation.push(PROPAGATION[o]);
-    else if (o === 'tmpcopyup' || o === 'idmap' || o === 'ridmap') plan.unsupported.push(o);
+    else if (o === 'idmap' || o === 'ridmap') plan.idmap = { recursive: o === 'ridmap' || plan.idmap?.recursive === true };
+    else if (o === 'tmpcopyup') plan.unsupported.push(o);
     else data.push(o);
   }
   plan.bind = (plan.flags & C.MS_BIND) !== 0;

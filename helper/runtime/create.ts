@@ -15,6 +15,7 @@ import type { Spec } from '../spec/types';
 import type { CreateOptions, Created, RuntimeContext } from './api';
 import { SyncChannel } from './channel';
 import { closeHostFds, openHostFds, type HostFds } from './hostfds';
+import { idmapHostFds } from './idmap';
 import { attachCgroup, deferredLimits } from './cgroups';
 import type { CgroupHandle } from '../linux/cgroups';
 import { checkConfig, parseConfig } from './config';
@@ -76,6 +77,8 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         const { child, ch, exited } = init;
         // The init's host pid: the trampoline's child when it forks; its id maps are written first.
         const initPid = trampoline ? await finishTrampoline(child.pid!, trampoline, spec) : child.pid!;
+        // Needs the container's user namespace with its maps: the init attaches these sources only after InitConfig.
+        if (hostFds) await idmapHostFds(hostFds, spec, initPid);
         // Before the init unshares its cgroup namespace (it waits for the InitConfig below).
         cg = attachCgroup(ctx, store, opts.id, spec, initPid);
         const cfg: InitConfig = {

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { CAPS, lastCap } from '../linux/caps';
 import { cgroupFeatures } from '../linux/cgroups';
+import { idmapSupported } from '../linux/mount';
 import { ipBinary } from '../linux/netdev';
 import { apparmorEnabled, selinuxEnabled } from '../linux/lsm';
 import { MPOL_MODES } from '../linux/attrs/mempolicy';
@@ -32,7 +33,7 @@ export type FeaturesDocument = {
   annotations: Record<string, string>;
 };
 
-/** Options helper/linux/mountopts.ts turns into mount(2) calls (idmap, ridmap and tmpcopyup are not implemented). */
+/** Options helper/linux/mountopts.ts turns into mount(2) calls (tmpcopyup is not implemented; idmap and ridmap only where the kernel has them). */
 const MOUNT_OPTIONS = [
   'async', 'atime', 'bind', 'defaults', 'dev', 'diratime', 'dirsync', 'exec', 'lazytime', 'loud', 'mand', 'noatime',
   'nodev', 'nodiratime', 'noexec', 'nolazytime', 'nomand', 'norelatime', 'nostrictatime', 'nosuid', 'nosymfollow',
@@ -41,6 +42,7 @@ const MOUNT_OPTIONS = [
   'ratime', 'rdev', 'rdiratime', 'rexec', 'rnoatime', 'rnodev', 'rnodiratime', 'rnoexec', 'rnorelatime', 'rnostrictatime',
   'rnosuid', 'rnosymfollow', 'rrelatime', 'rro', 'rrw', 'rstrictatime', 'rsuid', 'rsymfollow',
 ];
+const IDMAP_OPTIONS = ['idmap', 'ridmap'];
 
 /** /proc/self/ns entry → the config's namespace type (the init implements all eight). */
 const NS_TYPES: Record<string, string> = { cgroup: 'cgroup', ipc: 'ipc', mnt: 'mount', net: 'network', pid: 'pid', time: 'time', user: 'user', uts: 'uts' };
@@ -104,11 +106,12 @@ function seccompFeatures(): FeaturesDocument['linux']['seccomp'] {
 /** Builds the document; reads /proc, /sys and libseccomp (a few ms). */
 export function featuresDocument(): FeaturesDocument {
   const cg = cgroupFeatures();
+  const idmap = idmapSupported();
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
     hooks: ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'],
-    mountOptions: MOUNT_OPTIONS,
+    mountOptions: idmap ? [...MOUNT_OPTIONS, ...IDMAP_OPTIONS] : MOUNT_OPTIONS,
     linux: {
       namespaces: hostNamespaces(),
       capabilities: CAPS.slice(0, lastCap() + 1),
@@ -118,8 +121,8 @@ export function featuresDocument(): FeaturesDocument {
       selinux: { enabled: selinuxEnabled() },
       // resctrl configuration is not implemented: a config asking for it is refused (hostcheck.ts).
       intelRdt: { enabled: false },
-      // idmap/ridmap mount options are recognised but not applied (mountopts.ts).
-      mountExtensions: { idmap: { enabled: false } },
+      // ID-mapped bind mounts for containers with a user namespace (helper/runtime/idmap.ts).
+      mountExtensions: { idmap: { enabled: idmap } },
       netDevices: { enabled: ipBinary() !== undefined },
     },
     annotations: {

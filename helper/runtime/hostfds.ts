@@ -6,7 +6,9 @@
 // reach, while runc and crun handle both. So the parent opens the fifo
 // O_PATH and takes a detached copy of each bind source mount (open_tree
 // OPEN_TREE_CLONE, symlinks followed as mount(2) would), and hands the fds
-// to the init as extra stdio slots of its spawn. The init reopens the fifo
+// to the init as extra stdio slots of its spawn (ID-mapped ones are
+// idmapped on the parent's copy before the init gets its InitConfig,
+// idmap.ts). The init reopens the fifo
 // close-on-exec and attaches the sources with move_mount
 // (helper/init/mounts.ts), closing each before any hook runs; its exec step
 // also marks every fd above the preserved ones close-on-exec, so none

@@ -3,6 +3,7 @@
 import type { Finding } from '../spec/finding';
 import type { Spec } from '../spec/types';
 import { hostFindings } from './hostcheck';
+import { idmapFindings } from './idmap';
 
 export function unsupportedFindings(raw: unknown): Finding[] {
   const out: Finding[] = [];
@@ -17,6 +18,7 @@ export function unsupportedFindings(raw: unknown): Finding[] {
   // Unknown capability names: helper/spec's rules warn; the init ignores them, as runc.
   out.push(...sysctlFindings(spec));
   out.push(...hostFindings(spec));
+  out.push(...idmapFindings(spec));
   return out;
 }
 

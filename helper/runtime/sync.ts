@@ -13,7 +13,9 @@
 //   validate the config meanwhile;           then blocks reading the fd)
 //   claim the id, make exec.fifo
 //   (user/time namespaces: spawn happens here, through the unshare(1)
-//   trampoline of userns.ts, which writes the id maps first)
+//   trampoline of userns.ts, which writes the id maps first; the exec fifo
+//   and bind sources are opened as host root and passed as extra fds,
+//   hostfds.ts, and ID-mapped ones idmapped once the maps exist, idmap.ts)
 //   put the init's pid in its cgroup
 //   → InitConfig                            dumpable off; join ns by path;
 //                                           unshare mount/uts/ipc/net/cgroup;

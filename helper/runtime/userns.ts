@@ -109,7 +109,8 @@ async function waitFor<T>(what: string, pid: number, probe: () => T | undefined,
   }
 }
 
-function mapText(m: IdMapping[]): string {
+/** A uid_map / gid_map text. */
+export function mapText(m: IdMapping[]): string {
   return m.map((x) => `${x.containerID} ${x.hostID} ${x.size}\n`).join('');
 }
 

@@ -6,20 +6,10 @@
 // fds the parent handed over reaches the container's process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, lchownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Spec } from '../../helper/spec/types';
-import { makeBundle } from '../fixtures/bundle';
-import { ensureBuilt, Runner } from '../runtime/harness';
-
-const SHIFT = 100000;
-
-function chownTree(p: string, id: number): void {
-  lchownSync(p, id, id);
-  const st = statSync(p, { throwIfNoEntry: false });
-  if (st?.isDirectory()) for (const n of readdirSync(p)) chownTree(join(p, n), id);
-}
+import { shiftedSetup as setup } from './shifted';
 
 /** A host tree `<tmp>/locked (mode 000, host root)/m/content` and a symlink `locked/s -> m`. */
 function lockedSource(t: { after(fn: () => void): void }) {
@@ -36,26 +26,6 @@ function lockedSource(t: { after(fn: () => void): void }) {
     rmSync(top, { recursive: true, force: true });
   });
   return { locked, dir };
-}
-
-function setup(t: { after(fn: () => void): void }, args: string[], edit: (s: Spec) => void) {
-  ensureBuilt();
-  const r = new Runner();
-  // mkdtemp's 0700 --root is left as is: the container's root (host uid 100000) cannot search it.
-  assert.equal(statSync(r.root).mode & 0o777, 0o700);
-  const bundle = makeBundle(args, (s) => {
-    s.linux!.namespaces!.push({ type: 'user' });
-    s.linux!.uidMappings = [{ containerID: 0, hostID: SHIFT, size: 65536 }];
-    s.linux!.gidMappings = [{ containerID: 0, hostID: SHIFT, size: 65536 }];
-    edit(s);
-  });
-  chmodSync(bundle.dir, 0o755);
-  chownTree(bundle.rootfs, SHIFT);
-  t.after(() => {
-    r.cleanup();
-    bundle.cleanup();
-  });
-  return { r, bundle };
 }
 
 test('user namespace: bind sources below a mode-000 host directory (dir, file, through a symlink) are mounted, and no handed-over fd reaches the container', (t) => {

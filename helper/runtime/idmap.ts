@@ -1,0 +1,113 @@
+// ID-mapped bind mounts (config.md: the `idmap` / `ridmap` options and a
+// mount's own uidMappings/gidMappings), made by the parent on the detached
+// bind source copies of hostfds.ts before the init attaches them. An
+// idmapped mount shows a file whose on-disk owner is N as owned by what N
+// maps to in the mount's user namespace: the container's own one when the
+// mount has no mappings of its own (so host root's files look like the
+// container root's), else a user namespace made just for these mappings by
+// unshare(1) (a Node process cannot make one itself, userns.ts), kept alive
+// only until its /proc/<pid>/ns/user is open.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readlinkSync, writeFileSync } from 'node:fs';
+import * as C from '../linux/constants';
+import { idmapSupported, mountSetattrIdmap } from '../linux/mount';
+import { planMount } from '../linux/mountopts';
+import type { Finding } from '../spec/finding';
+import type { IdMapping, Mount, Spec } from '../spec/types';
+import { RuntimeError } from './errors';
+import { isBind, type HostFds } from './hostfds';
+import { mapText, UNSHARE } from './userns';
+
+/** Whether the mount entry asks to be ID-mapped. */
+export function isIdmapped(m: Mount): boolean {
+  return planMount(m.options).idmap !== undefined || m.uidMappings !== undefined || m.gidMappings !== undefined;
+}
+
+/** Config rules for ID-mapped mounts, checked with the rest of the config before anything is started (precheck.ts). */
+export function idmapFindings(spec: Spec): Finding[] {
+  const out: Finding[] = [];
+  const userNs = spec.linux?.namespaces?.some((n) => n.type === 'user' && n.path === undefined) === true;
+  (spec.mounts ?? []).forEach((m, i) => {
+    if (!isIdmapped(m)) return;
+    const err = (field: string, message: string) => out.push({ pointer: `/mounts/${i}/${field}`, code: 'runtime/idmap', severity: 'error', message });
+    if (!isBind(m)) err('options', 'an ID-mapped mount must be a bind mount');
+    else if (!idmapSupported()) err('options', 'ID-mapped mounts need open_tree and mount_setattr, which this kernel lacks (Linux 5.12+)');
+    else if (!userNs) err('options', 'an ID-mapped mount needs a new user namespace');
+    else if ((m.uidMappings === undefined) !== (m.gidMappings === undefined)) {
+      err(m.uidMappings === undefined ? 'uidMappings' : 'gidMappings', 'an ID-mapped mount with mappings of its own needs both uidMappings and gidMappings');
+    } else if (m.uidMappings?.length === 0) err('uidMappings', 'empty mappings');
+    else if (m.gidMappings?.length === 0) err('gidMappings', 'empty mappings');
+  });
+  return out;
+}
+
+/**
+ * Makes each ID-mapped bind source of `fds` idmapped, once the container's
+ * user namespace (that of host pid `initPid`) has its maps.
+ */
+export async function idmapHostFds(fds: HostFds, spec: Spec, initPid: number): Promise<void> {
+  const owned = new Map<string, number>();
+  try {
+    for (let k = 0; k < fds.mounts.length; k++) {
+      const i = fds.mounts[k];
+      const m = spec.mounts![i];
+      if (!isIdmapped(m)) continue;
+      let ns: number;
+      if (m.uidMappings && m.gidMappings) {
+        const key = mapText(m.uidMappings) + '|' + mapText(m.gidMappings);
+        if (!owned.has(key)) owned.set(key, await mappedUserns(m.uidMappings, m.gidMappings, `/mounts/${i}`));
+        ns = owned.get(key)!;
+      } else {
+        ns = openSync(`/proc/${initPid}/ns/user`, C.O_RDONLY | C.O_CLOEXEC);
+        owned.set(`container ${k}`, ns);
+      }
+      const recursive = planMount(m.options).idmap?.recursive === true;
+      try {
+        mountSetattrIdmap(fds.fds[k + 1], ns, recursive, m.source ?? m.destination);
+      } catch (e) {
+        throw new RuntimeError(`ID-mapped mount of \`${m.source}\`: ${(e as Error).message}`, 'runtime', `/mounts/${i}/options`);
+      }
+    }
+  } finally {
+    for (const fd of owned.values()) closeSync(fd);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An fd of a fresh user namespace with these maps, owned by this (host root) process. */
+async function mappedUserns(uid: IdMapping[], gid: IdMapping[], pointer: string): Promise<number> {
+  // cat waits on its stdin, so the namespace lives exactly as long as we keep the pipe.
+  const child = spawn(UNSHARE, ['--user', '--', 'cat'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  child.once('error', () => undefined);
+  try {
+    const own = readlinkSync('/proc/self/ns/user');
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
+        throw new RuntimeError(`\`${UNSHARE} --user\` for the mount's mappings exited early`, 'runtime', pointer);
+      }
+      try {
+        if (readlinkSync(`/proc/${child.pid}/ns/user`) !== own) break;
+      } catch {
+        // not yet
+      }
+      if (Date.now() > deadline) throw new RuntimeError(`\`${UNSHARE} --user\` for the mount's mappings: timed out`, 'runtime', pointer);
+      await sleep(1);
+    }
+    const write = (file: string, text: string, field: string) => {
+      try {
+        writeFileSync(`/proc/${child.pid}/${file}`, text);
+      } catch (e) {
+        throw new RuntimeError(`write ${file} of the mount's user namespace: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'bad-bundle', `${pointer}/${field}`);
+      }
+    };
+    write('gid_map', mapText(gid), 'gidMappings');
+    write('uid_map', mapText(uid), 'uidMappings');
+    return openSync(`/proc/${child.pid}/ns/user`, C.O_RDONLY | C.O_CLOEXEC);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
