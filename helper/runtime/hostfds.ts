@@ -46,6 +46,8 @@ export function openHostFds(spec: Spec, bundle: string, fifo: string): HostFds {
       try {
         fd = openTreeClone(src, recursive);
       } catch (e) {
+        // An unprivileged caller (a rootless berth) cannot clone mounts; the init then finds the source by path as before.
+        if (e instanceof SysError && e.code === 'EPERM' && process.geteuid?.() !== 0) return;
         const why = e instanceof SysError && e.code === 'ENOENT' ? 'does not exist' : `cannot be opened: ${(e as Error).message}`;
         throw new RuntimeError(`bind source \`${src}\` ${why}`, 'runtime', `/mounts/${i}/source`);
       }

@@ -46,6 +46,8 @@ export function idmapFindings(spec: Spec): Finding[] {
  * user namespace (that of host pid `initPid`) has its maps.
  */
 export async function idmapHostFds(fds: HostFds, spec: Spec, initPid: number): Promise<void> {
+  const missing = (spec.mounts ?? []).findIndex((m, i) => isIdmapped(m) && !fds.mounts.includes(i));
+  if (missing >= 0) throw new RuntimeError('ID-mapped mounts need a privileged caller (open_tree was refused)', 'runtime', `/mounts/${missing}/options`);
   const owned = new Map<string, number>();
   try {
     for (let k = 0; k < fds.mounts.length; k++) {
