@@ -3,7 +3,7 @@
 // it, `crash()` SIGKILLs it; `cleanup()` removes every container left in the
 // root (through the runtime, so mounts and processes go too) and the dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BerthClient } from '../../helper/protocol/client';
@@ -120,6 +120,15 @@ export function usage(pid: number): { fds: number; rssKb: number } {
   const fds = readdirSync(`/proc/${pid}/fd`).length;
   const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return { fds, rssKb: m ? Number(m[1]) : -1 };
+}
+
+/** True when pid is one of berthd's waiting pooled inits: its stdout is a slot file of the pool under root (helper/daemon/pool.ts). */
+export function isPooledInit(pid: number | string, root: string): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/fd/1`).startsWith(join(root, 'berthd@', 'pool', 'slot-'));
+  } catch {
+    return false;
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
