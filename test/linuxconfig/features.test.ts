@@ -43,7 +43,7 @@ test('security modules, resctrl, cgroups and netDevices match the host probes', 
   assert.equal(doc.linux.apparmor.enabled, aa);
   assert.equal(doc.linux.selinux.enabled, existsSync('/sys/fs/selinux/enforce'));
   assert.equal(doc.linux.intelRdt.enabled, false, 'resctrl groups are not implemented');
-  assert.equal(doc.linux.mountExtensions.idmap.enabled, false, 'idmap mounts are not implemented');
+  assert.equal(doc.mountOptions.includes('idmap'), doc.linux.mountExtensions.idmap.enabled, 'idmap listed as a mount option exactly when idmapped mounts are');
   const fstypes = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' - ')[1]?.split(' ')[0]);
   assert.equal(doc.linux.cgroup.v1, fstypes.includes('cgroup'));
   assert.equal(doc.linux.cgroup.v2, fstypes.includes('cgroup2'));
