@@ -17,10 +17,12 @@
 //   and bind sources are opened as host root and passed as extra fds,
 //   hostfds.ts, and ID-mapped ones idmapped once the maps exist, idmap.ts)
 //   put the init's pid in its cgroup
-//   → InitConfig                            dumpable off; join ns by path;
+//   → InitConfig                            dumpable off; execCPUAffinity.initial;
+//                                           join ns by path;
 //                                           unshare mount/uts/ipc/net/cgroup;
 //                                           rootfs: propagation, mounts, /dev
 //                              ← {hooks}    only if createRuntime/prestart hooks exist
+//   (at the first message: move linux.netDevices into the init's netns, netdevices.ts)
 //   run prestart + createRuntime hooks
 //   → {resume}                              createContainer hooks; open exec fifo
 //                                           O_PATH; pivot_root; sysctl; masked/ro
@@ -30,7 +32,9 @@
 //   write state.json + pid file; exit
 //   (later) `start` opens the fifo for
 //   reading; the init unblocks, writes 1
-//   byte; `start` reads it, removes fifo    startContainer hooks; seccomp (first if
+//   byte; `start` reads it, removes fifo    startContainer hooks; LSM labels, scheduler,
+//                                           ioprio, personality, mempolicy, final cpu
+//                                           affinity (attributes.ts); seccomp (first if
 //                                           no nnp); bounding set, groups, gid, uid,
 //                                           caps; umask, cwd, nnp, seccomp (last if
 //                                           nnp); signals reset; CLOEXEC on fds ≥
