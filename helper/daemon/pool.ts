@@ -16,12 +16,11 @@
 // socket. They never outlive berthd: a closed sync socket makes the init exit
 // (helper/init/channel.ts), which happens on SIGKILL as on a graceful stop.
 //
-// A refill boots Node (~100 ms of CPU) while the create that emptied the
-// slot is still running on a 2-core host: pooled inits boot at the lowest
-// priority and get berthd's back, thread by thread, when they are taken.
+// Pooled inits boot at berthd's own priority: renicing them (19 while
+// booting, restored per thread when taken) measured no different on this
+// 2-core VM, and under load from elsewhere a niced refill starves.
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, readlinkSync, renameSync, rmSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { CreateOptions } from '../runtime/api';
 import { spawnInit, type SpawnedInit } from '../runtime/spawn';
@@ -81,7 +80,6 @@ export class InitPool {
         return undefined;
       }
       child.removeAllListeners('exit');
-      restorePriority(child.pid!);
       this.scheduleFill();
       return slot.spawned;
     }
@@ -131,7 +129,6 @@ export class InitPool {
       closeSync(stdin);
       closeSync(out);
     }
-    lowerPriority(spawned.child.pid);
     const slot: Slot = { spawned, log, bornAt: Date.now() };
     const child: ChildProcess = spawned.child;
     child.on('error', () => undefined);
@@ -157,33 +154,6 @@ export class InitPool {
   /** Slot files of this pool (for tests). */
   files(): string[] {
     return this.dir ? readdirSync(this.dir) : [];
-  }
-}
-
-/** Nice 19 for a booting pooled init; threads it starts later inherit it. */
-function lowerPriority(pid: number | undefined): void {
-  try {
-    if (pid !== undefined) setPriority(pid, 19);
-  } catch {
-    // gone already: noticed at take
-  }
-}
-
-/** berthd's own priority for every thread of a taken init (setpriority acts per thread on Linux). */
-function restorePriority(pid: number): void {
-  const own = getPriority();
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return;
-  }
-  for (const tid of tids) {
-    try {
-      setPriority(Number(tid), own);
-    } catch {
-      // thread ended meanwhile
-    }
   }
 }
 
