@@ -4,7 +4,7 @@
 // (/proc/self/numa_maps), execCPUAffinity (Cpus_allowed_list) — for the
 // container's process and for a process joined with `berth exec`.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -90,4 +90,25 @@ test(`berth exec --process: ioPriority, scheduler and final affinity apply to th
   assert.equal(f.policy, '3');
   assert.equal(f.io, 'best-effort: prio 6');
   assert.equal(f.cpus, '0');
+});
+
+test('SCHED_FIFO runs with a realtime budget in the cpu cgroup, and without one fails naming the field and the budget', (t) => {
+  const ok = makeBundle(['sh', '-c', PROBE], (s) => {
+    s.process!.scheduler = { policy: 'SCHED_FIFO', priority: 10 };
+    s.linux!.resources = { cpu: { realtimeRuntime: 10000, realtimePeriod: 1000000 } };
+  });
+  t.after(() => ok.cleanup());
+  const res = r.run(['run', '-b', ok.dir, 'fifo']);
+  assert.equal(res.status, 0, res.stderr);
+  assert.equal(facts(res.stdout).policy, '1', 'SCHED_FIFO is policy 1');
+  const hasRtGroups = existsSync('/sys/fs/cgroup/cpu/cpu.rt_runtime_us');
+  const bad = makeBundle(['true'], (s) => (s.process!.scheduler = { policy: 'SCHED_FIFO', priority: 10 }));
+  t.after(() => bad.cleanup());
+  const res2 = r.run(['run', '-b', bad.dir, 'fifo2']);
+  if (hasRtGroups) {
+    assert.notEqual(res2.status, 0);
+    assert.match(res2.stderr, /\/process\/scheduler: sched_setattr `SCHED_FIFO`: operation not permitted \(the container's cpu cgroup has no realtime budget/);
+  } else {
+    assert.equal(res2.status, 0, `no RT group scheduling on this host: SCHED_FIFO needs no budget (${res2.stderr})`);
+  }
 });
