@@ -190,3 +190,8 @@ export async function cancelJob(c: CallContext, p: JobParams): Promise<Empty> {
   await job.cancel();
   return {};
 }
+
+/** Cancels every running job and waits for their clean-up (berthd's graceful stop). */
+export async function cancelAllJobs(): Promise<void> {
+  await Promise.all([...jobs.values()].map((j) => j.cancel()));
+}

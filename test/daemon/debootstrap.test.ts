@@ -117,6 +117,21 @@ test('debootstrap job: a client that disconnects cancels its job', async (t) => 
   }
 });
 
+test('debootstrap job: berthd\'s graceful stop cancels running jobs before it exits', async (t) => {
+  const f = await startWithFakeDebootstrap(t);
+  const c = await f.connect();
+  t.after(() => c.close());
+  const bundle = join(f.dir, 'stopped');
+  await c.request('bundle.debootstrap', { dir: bundle, suite: 'fakeslow' });
+  while (!existsSync(join(f.state, 'sleep'))) await sleep(20);
+  const pids = [Number(readIf(join(f.state, 'pid'))), Number(readIf(join(f.state, 'sleep')))];
+  const exited = new Promise((r) => f.berthd.once('exit', r));
+  f.berthd.kill('SIGTERM');
+  await exited;
+  assert.ok(!existsSync(bundle), 'the job\'s directory was removed before berthd exited');
+  for (const p of pids) assert.ok(!isAlive(p), `pid ${p} of the job ended with berthd`);
+});
+
 test('bundle.debootstrap refuses bad directories and params, naming the field', async (t) => {
   const f = await startWithFakeDebootstrap(t);
   const c = await f.connect();
