@@ -80,7 +80,7 @@ function main(): void {
     process.exit(1);
   }
   try {
-    execProcess(cfg.process, { path: exe, preserveFds: cfg.preserveFds, seccomp: seccomp && (() => seccomp!.load()) });
+    execProcess(cfg.process, { path: exe, preserveFds: cfg.preserveFds, seccomp: seccomp && (() => seccomp!.load()), linux: cfg.linux });
   } catch (e) {
     const pointer = e instanceof InitError && e.pointer ? e.pointer : undefined;
     try {

@@ -19,7 +19,7 @@
 //   = the process runs                      or ← {error} and exit 127 if execve failed
 //
 // Any failure before {exec} is ← {error, message, pointer?} and exit 1.
-import type { Process, Seccomp, State } from '../spec/types';
+import type { Linux, Process, Seccomp, State } from '../spec/types';
 
 export interface ExecConfig {
   process: Process;
@@ -28,6 +28,8 @@ export interface ExecConfig {
   /** The init's cgroup.procs files (one per hierarchy), joined just before the namespaces. */
   cgroupProcs: string[];
   seccomp?: Seccomp;
+  /** The container's execution domain and NUMA policy, which its exec'd processes share (runc does the same). */
+  linux?: Pick<Linux, 'personality' | 'memoryPolicy'>;
   /** The state sent to a seccomp agent beside the notify fd. */
   state: State;
   preserveFds: number;

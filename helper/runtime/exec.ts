@@ -72,6 +72,7 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
     // A stage inside the container's user namespace may not write the host's cgroup files: the parent moves it.
     cgroupProcs: trampoline?.userNs ? [] : cgroupProcs,
     seccomp: spec.linux?.seccomp,
+    linux: { personality: spec.linux?.personality, memoryPolicy: spec.linux?.memoryPolicy },
     state,
     preserveFds: opts.preserveFds ?? 0,
   };

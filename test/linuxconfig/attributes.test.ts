@@ -74,8 +74,11 @@ test('container process: IOPRIO_CLASS_BE level 3, SCHED_IDLE, MPOL_BIND 0, defau
   assert.match(f.numa, /^bind(=static)?:0$/);
 });
 
-test(`berth exec --process: ioPriority, scheduler and final affinity apply to the joined process`, (t) => {
-  const c = runningContainer(t);
+test('berth exec --process: ioPriority, scheduler, final affinity, and the container\'s personality and memoryPolicy apply to the joined process', (t) => {
+  const c = runningContainer(t, (s) => {
+    s.linux!.personality = { domain: 'LINUX32' };
+    s.linux!.memoryPolicy = { mode: 'MPOL_INTERLEAVE', nodes: '0' };
+  });
   const proc = join(c.root, 'process.json');
   writeFileSync(proc, JSON.stringify({
     args: ['sh', '-c', PROBE], cwd: '/', env: ['PATH=/bin'], user: { uid: 0, gid: 0 },
@@ -90,6 +93,8 @@ test(`berth exec --process: ioPriority, scheduler and final affinity apply to th
   assert.equal(f.policy, '3');
   assert.equal(f.io, 'best-effort: prio 6');
   assert.equal(f.cpus, '0');
+  assert.equal(f.machine, 'i686', 'the container\'s personality holds for exec too');
+  assert.equal(f.numa, 'interleave:0', 'and its memory policy');
 });
 
 test('SCHED_FIFO runs with a realtime budget in the cpu cgroup, and without one fails naming the field and the budget', (t) => {
