@@ -28,7 +28,7 @@ export interface ExecConfig {
   /** The init's cgroup.procs files (one per hierarchy), joined just before the namespaces. */
   cgroupProcs: string[];
   seccomp?: Seccomp;
-  /** The container's execution domain and NUMA policy, which its exec'd processes share (runc does the same). */
+  /** The container's execution domain and NUMA policy, which its exec'd processes share. */
   linux?: Pick<Linux, 'personality' | 'memoryPolicy'>;
   /** The state sent to a seccomp agent beside the notify fd. */
   state: State;
