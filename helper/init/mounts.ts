@@ -1,7 +1,7 @@
 // One entry of config.json's `mounts`, mounted inside the rootfs. The
 // destination is created and opened with RESOLVE_IN_ROOT (a symlink in the
 // rootfs cannot send it outside) and the mount is made on /proc/self/fd/N.
-import { closeSync, fstatSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import * as C from '../linux/constants';
 import { fdPath, mkdirAllInRoot, openInRoot, touchInRoot } from '../linux/inroot';
@@ -45,18 +45,24 @@ function applyRecursive(rootfd: number, dest: string, plan: MountPlan): void {
   }
 }
 
-function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan, sourceFd?: number): void {
+function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan, parentCopy?: number): void {
   if (!m.source) throw new Error(`bind mount of \`${m.destination}\` needs a source`);
   const src = isAbsolute(m.source) ? m.source : join(bundle, m.source);
-  let isDir: boolean;
-  try {
-    isDir = (sourceFd === undefined ? statSync(src) : fstatSync(sourceFd)).isDirectory();
-  } catch {
-    throw new Error(`bind source \`${src}\` does not exist`);
-  }
+  let st = statOrDenied(src);
+  // The parent's copy is used only where it must be: an ID-mapped mount (idmapped while detached),
+  // or a source this namespace's root cannot reach. A bind made here from the path keeps the host
+  // mount's flags locked (ro, nosuid, …: the kernel locks them in a mount namespace copied into a
+  // user namespace); the parent's copy, attached with move_mount, does not, so the container's
+  // root (with CAP_SYS_ADMIN in its namespace) could remount it read-write, as with runc 1.2's
+  // ID-mapped mounts.
+  const idmapped = plan.idmap !== undefined || m.uidMappings !== undefined || m.gidMappings !== undefined;
+  const sourceFd = parentCopy !== undefined && (idmapped || st === 'denied') ? parentCopy : undefined;
+  if (sourceFd !== undefined) st = fstatSync(sourceFd);
+  if (st === undefined || st === 'denied') throw new Error(`bind source \`${src}\` does not exist`);
+  const isDir = st.isDirectory();
   const fd = isDir ? mkdirAllInRoot(rootfd, m.destination) : touchInRoot(rootfd, m.destination);
   try {
-    // The parent's copy already is the (r)bind of the source: attach it as it is.
+    // The parent's copy already is the (r)bind of the source (idmapped if asked): attach it as it is.
     if (sourceFd !== undefined) moveMount(sourceFd, fd, m.destination);
     else mount(src, fdPath(fd), null, C.MS_BIND | (plan.flags & C.MS_REC), null, m.destination);
   } finally {
@@ -72,6 +78,16 @@ function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan, so
     }
   }
   applyPropagation(rootfd, m.destination, plan);
+}
+
+/** stat(2) of a bind source: undefined when it does not exist, 'denied' when a directory above it cannot be searched. */
+function statOrDenied(src: string): Stats | 'denied' | undefined {
+  try {
+    return statSync(src);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EACCES' || code === 'EPERM' ? 'denied' : undefined;
+  }
 }
 
 export function applyPropagation(rootfd: number, dest: string, plan: MountPlan): void {
