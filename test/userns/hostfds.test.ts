@@ -5,10 +5,12 @@
 // reached in a --root the container's root cannot search, and none of the
 // fds the parent handed over reaches the container's process.
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BERTH } from '../runtime/harness';
 import { shiftedSetup as setup } from './shifted';
 
 /** A host tree `<tmp>/locked (mode 000, host root)/m/content` and a symlink `locked/s -> m`. */
@@ -54,4 +56,22 @@ test('user namespace: a bind source that does not exist is reported by the paren
   const res = r.run(['create', '--bundle', bundle.dir, 'hostfds-missing']);
   assert.equal(res.status, 1);
   assert.match(res.stderr, /\/mounts\/\d+\/source.*bind source `\/nonexistent-berth-source` does not exist|bind source `\/nonexistent-berth-source` does not exist/);
+});
+
+test('user namespace: a reachable bind source is still bound from its path, so a read-only host mount stays locked read-only', (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'berth-hostfds-ro-'));
+  chmodSync(top, 0o755); // searchable by the container's root: no need for the parent's copy
+  t.after(() => rmSync(top, { recursive: true, force: true }));
+  const script = 'mount -o remount,bind,rw /x && echo REMOUNTED; grep " /x " /proc/self/mountinfo';
+  const { r, bundle } = setup(t, ['sh', '-c', script], (s) => {
+    for (const set of Object.values(s.process!.capabilities!)) set.push('CAP_SYS_ADMIN');
+    s.mounts!.push({ destination: '/x', type: 'bind', source: top, options: ['bind'] });
+  });
+  // The read-only host mount exists only in a private mount namespace that berth runs in.
+  const res = spawnSync('/usr/bin/unshare', ['-m', '--propagation', 'private', 'sh', '-c',
+    'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$2" --root "$3" run --bundle "$4" "$5"',
+    'sh', top, BERTH, r.root, bundle.dir, r.id('hostfds-ro')], { encoding: 'utf8', timeout: 30000 });
+  assert.equal(res.status, 0, res.stderr);
+  assert.doesNotMatch(res.stdout, /REMOUNTED/, 'the container\'s root could not make the host\'s read-only mount writable');
+  assert.match(res.stdout, / \/x ro[,\s]/);
 });
