@@ -5,8 +5,9 @@
 // disconnect and refused directories too. A real debootstrap takes 30 s and
 // the network, so it is not here.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { type BerthClient, isCode } from '../../helper/protocol/client';
 import { ErrorCode } from '../../helper/protocol/errors';
@@ -170,4 +171,49 @@ test('bundle.debootstrap refuses bad directories and params, naming the field', 
   assert.deepEqual(readdirSync(join(f.dir, 'real')), [], 'the symlink\'s target was not touched');
   assert.ok(!existsSync(join(f.state, 'pid')), 'the fake never ran');
   await assert.rejects(c.request('bundle.cancel', { job: 'nosuchjob' }), (e) => isCode(e, ErrorCode.NoJob));
+});
+
+const STRICT_GID = 4244;
+const NOBODY = 65534;
+
+// One bundle.debootstrap as `nobody` (member of STRICT_GID) through vscode-jsonrpc: prints the error, or the job's bundleFinished.
+const NOBODY_CLIENT = `
+const rpc = require(process.argv[3]);
+const s = require('net').connect(process.argv[1]);
+s.on('connect', async () => {
+  const c = rpc.createMessageConnection(new rpc.SocketMessageReader(s), new rpc.SocketMessageWriter(s));
+  const finished = new Promise((res) => c.onNotification('bundleFinished', res));
+  c.listen();
+  await c.sendRequest('hello', { protocol: 1, client: 'debootstrap-strict-test' });
+  let out;
+  try { await c.sendRequest('bundle.debootstrap', JSON.parse(process.argv[2])); out = await finished; }
+  catch (e) { out = { code: e.code, message: e.message, pointer: e.data && e.data.pointer }; }
+  process.stdout.write(JSON.stringify(out)); s.destroy(); process.exit(0);
+});
+`;
+
+function asNobody(socket: string, params: object): { code?: number; message?: string; pointer?: string; outcome?: string; config?: string } {
+  const jsonrpc = resolve(__dirname, '../../node_modules/vscode-jsonrpc/node.js');
+  const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${STRICT_GID}`, '--', process.execPath, '-e', NOBODY_CLIENT, socket, JSON.stringify(params), jsonrpc], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as ReturnType<typeof asNobody>;
+}
+
+test('bundle.debootstrap under --strict: a non-root member makes bundles only where it owns the parent; the bundle is its own', async (t) => {
+  const f = await startWithFakeDebootstrap(t, ['--strict', '--group', String(STRICT_GID)]);
+  const refused = asNobody(f.socket, { dir: join(f.dir, 'rootowned'), suite: 'bookworm' });
+  assert.equal(refused.code, ErrorCode.Forbidden, JSON.stringify(refused));
+  assert.equal(refused.pointer, '/dir');
+  assert.match(refused.message!, /its parent .* is owned by uid 0, not by the caller \(uid 65534\)/);
+  assert.ok(!existsSync(join(f.dir, 'rootowned')));
+
+  const home = join(f.dir, 'home');
+  mkdirSync(home);
+  chownSync(home, NOBODY, NOBODY);
+  const bundle = join(home, 'deb');
+  const done = asNobody(f.socket, { dir: bundle, suite: 'bookworm' });
+  assert.deepEqual({ outcome: done.outcome, config: done.config }, { outcome: 'done', config: join(bundle, 'config.json') });
+  assert.equal(statSync(bundle).uid, NOBODY, 'the bundle directory belongs to the caller');
+  assert.equal(statSync(join(bundle, 'config.json')).uid, NOBODY, 'config.json belongs to the caller');
+  assert.equal(statSync(join(bundle, 'rootfs')).uid, 0, 'the rootfs stays root\'s, as debootstrap made it');
 });

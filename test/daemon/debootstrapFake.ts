@@ -65,7 +65,7 @@ export interface Fixture {
   mounts(): string;
 }
 
-export async function startWithFakeDebootstrap(t: TestContext): Promise<Fixture> {
+export async function startWithFakeDebootstrap(t: TestContext, extra: string[] = []): Promise<Fixture> {
   requireBuild();
   const dir = makeDir();
   const bin = join(dir, 'bin');
@@ -79,7 +79,7 @@ export async function startWithFakeDebootstrap(t: TestContext): Promise<Fixture>
   for (const f of ['berthd.js', 'init.js']) copyFileSync(join(DIST, f), join(copy, f));
   const socket = join(dir, 'berthd.sock');
   const berthd = spawn('unshare', ['-m', '--propagation', 'private', process.execPath, join(copy, 'berthd.js'),
-    '--root', join(dir, 'root'), '--socket', socket, '--audit-log', join(dir, 'audit.log'), '--init-pool', '0'], {
+    '--root', join(dir, 'root'), '--socket', socket, '--audit-log', join(dir, 'audit.log'), '--init-pool', '0', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_STATE: state, FAKE_HOST_NS: readlinkSync('/proc/self/ns/mnt') },
   });
