@@ -31,6 +31,7 @@ export type FeaturesDocument = {
     netDevices: { enabled: boolean };
   };
   annotations: Record<string, string>;
+  potentiallyUnsafeConfigAnnotations: string[];
 };
 
 /** Options helper/linux/mountopts.ts turns into mount(2) calls (tmpcopyup is not implemented; idmap and ridmap only where the kernel has them). */
@@ -125,6 +126,8 @@ export function featuresDocument(): FeaturesDocument {
       mountExtensions: { idmap: { enabled: idmap } },
       netDevices: { enabled: ipBinary() !== undefined },
     },
+    // Config annotations that change what the container may do (crun's, honoured by the init: main.ts).
+    potentiallyUnsafeConfigAnnotations: ['run.oci.keep_original_groups'],
     annotations: {
       'org.opencontainers.runtime-spec.features.v1.berth': 'true',
       // Not part of features.md's fields: the memoryPolicy modes set_mempolicy(2) takes here, for callers that ask.

@@ -50,6 +50,7 @@ test('security modules, resctrl, cgroups and netDevices match the host probes', 
   assert.equal(doc.linux.cgroup.systemd, false);
   assert.equal(doc.linux.netDevices.enabled, existsSync('/usr/sbin/ip') || existsSync('/sbin/ip') || existsSync('/usr/bin/ip') || existsSync('/bin/ip'));
   assert.ok(doc.annotations['io.berth.memoryPolicy.modes'].includes('MPOL_INTERLEAVE'));
+  assert.deepEqual(doc.potentiallyUnsafeConfigAnnotations, ['run.oci.keep_original_groups'], 'the one config annotation the init honours');
 });
 
 test('berthd answers features with the same document', async (t) => {
