@@ -3,7 +3,7 @@
 // match the processes that exist, nothing may be half-created, and no
 // process, mount, cgroup, state directory or console keeper may leak.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -78,7 +78,11 @@ async function checkInvariants(round: number): Promise<string[]> {
     // Mounts and cgroups named for our containers.
     const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(TAG) || l.includes(dir));
     assert.deepEqual(mounts, [], `round ${round}: no mount leaked into the host namespace`);
-    const cg = execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-name', `*${TAG}*`], { encoding: 'utf8' }).trim();
+    // Other suites' cgroups come and go meanwhile: find exits 1 for a directory that vanished under it, which is no finding of ours.
+    const found = spawnSync('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-name', `*${TAG}*`], { encoding: 'utf8' });
+    const otherErrors = found.stderr.split('\n').filter((l) => l && !l.endsWith('No such file or directory'));
+    assert.deepEqual(otherErrors, [], `round ${round}: find over /sys/fs/cgroup`);
+    const cg = found.stdout.trim();
     const listedCg = cg.split('\n').filter(Boolean).filter((p) => !ids.some((id) => p.endsWith(id)));
     assert.deepEqual(listedCg, [], `round ${round}: no cgroup of a deleted container left`);
     return ids;
