@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planMount } from '../../helper/linux/mountopts';
 import { makeBundle } from '../fixtures/bundle';
 import { ensureBuilt, Runner } from '../runtime/harness';
 import { SHIFT, shiftedSetup } from './shifted';
@@ -68,4 +69,12 @@ test('idmapped mount config errors name the field', (t) => {
     assert.equal(res.status, 1, `expected create to fail for ${re}`);
     assert.match(res.stderr, re);
   }
+});
+
+test('mount options: `idmap` maps the top mount only, `ridmap` the whole tree, neither becomes filesystem data', () => {
+  assert.deepEqual(planMount(['rbind', 'idmap']).idmap, { recursive: false });
+  assert.deepEqual(planMount(['bind', 'ridmap']).idmap, { recursive: true });
+  assert.deepEqual(planMount(['idmap', 'ridmap']).idmap, { recursive: true });
+  assert.equal(planMount(['bind']).idmap, undefined);
+  assert.equal(planMount(['bind', 'idmap']).data, '');
 });
