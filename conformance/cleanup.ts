@@ -183,3 +183,28 @@ export function cleanupSuite(run: SuiteRun): string[] {
   for (const d of run.dirs) rmSync(d, { recursive: true, force: true });
   return leftovers;
 }
+
+/**
+ * A program's own cleanup gives a cgroup two seconds; one a runtime leaves
+ * busy longer (runc's and crun's v1 freezer race in test_delete) would then
+ * count as "already there" for every later program. So the whole suite run
+ * sweeps once more at its end: every empty suite cgroup that was not there
+ * when the run began is removed, retrying for a few seconds.
+ */
+export function sweepSuiteCgroups(before: Set<string>): string[] {
+  const removed: string[] = [];
+  for (let round = 0; round < 50; round++) {
+    const left = suiteCgroups().filter((cg) => !before.has(cg) && pidsOf(cg).length === 0);
+    for (const cg of left) {
+      try {
+        rmdirSync(cg);
+        removed.push(cg);
+      } catch {
+        /* a child directory first, or still settling: next round */
+      }
+    }
+    if (left.length === 0) break;
+    sleep(100);
+  }
+  return removed;
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SuiteResult } from './results';
 import { counts, saveResult } from './results';
 import { runProgram } from './run-program';
+import { suiteCgroups, sweepSuiteCgroups } from './cleanup';
 import { allPrograms, CACHE, ensureSuite, runtimeVersion, type RuntimeUnderTest } from './suite';
 
 export interface SuiteOptions {
@@ -24,6 +25,7 @@ export async function runSuite(rt: RuntimeUnderTest, opts: SuiteOptions = {}): P
   const outDir = opts.outDir ?? RESULTS_DIR;
   const programs = opts.programs ?? allPrograms();
   const t0 = Date.now();
+  const cgroupsBefore = new Set(suiteCgroups());
   const result: SuiteResult = { runtime: rt.name, runtimePath: rt.path, version: runtimeVersion(rt), programs: [], seconds: 0 };
   for (const program of programs) {
     const p = await runProgram(program, rt, { timeoutMs: opts.timeoutMs ?? 60_000, outDir: join(outDir, rt.name) });
@@ -33,6 +35,8 @@ export async function runSuite(rt: RuntimeUnderTest, opts: SuiteOptions = {}): P
     const extra = [p.timedOut ? 'TIMED OUT' : '', p.leftovers.length ? `cleaned ${p.leftovers.length} leftovers` : ''].filter(Boolean).join(', ');
     opts.log?.(`${rt.name} ${program.padEnd(28)} ${String(c.pass).padStart(3)} pass ${String(c.fail).padStart(3)} fail ${String(c.skip).padStart(3)} skip ${p.seconds.toFixed(1).padStart(6)} s${extra ? '  ' + extra : ''}`);
   }
+  const swept = sweepSuiteCgroups(cgroupsBefore);
+  if (swept.length) opts.log?.(`${rt.name}: removed ${swept.length} cgroups its programs left behind`);
   result.seconds = (Date.now() - t0) / 1000;
   saveResult(join(outDir, `${rt.name}.json`), result);
   const c = counts(result);
