@@ -108,33 +108,30 @@ function need(store: Store, id: string): CgroupHandle {
   return cg;
 }
 
-export async function pause(ctx: RuntimeContext, id: string): Promise<void> {
-  await withLock(ctx.root, id, () => {
-    const store = new Store(ctx.root);
-    const st = store.read(id);
-    const status = statusOf(store, id, st);
-    if (status !== 'running' || !st) throw new RuntimeError(`cannot pause container \`${id}\`: it is ${status}, not running`, 'invalid-state');
-    try {
-      need(store, id).freeze();
-    } catch (e) {
-      throw asRuntime(e);
-    }
-    store.write({ ...st, paused: true });
-  });
+export function pause(ctx: RuntimeContext, id: string): Promise<void> {
+  return setFrozen(ctx, id, true);
 }
 
-export async function resume(ctx: RuntimeContext, id: string): Promise<void> {
+export function resume(ctx: RuntimeContext, id: string): Promise<void> {
+  return setFrozen(ctx, id, false);
+}
+
+/** pause and resume are one transition run in either direction: running ⇄ paused. */
+async function setFrozen(ctx: RuntimeContext, id: string, frozen: boolean): Promise<void> {
+  const [verb, from] = frozen ? ['pause', 'running'] : ['resume', 'paused'];
   await withLock(ctx.root, id, () => {
     const store = new Store(ctx.root);
     const st = store.read(id);
     const status = statusOf(store, id, st);
-    if (status !== 'paused' || !st) throw new RuntimeError(`cannot resume container \`${id}\`: it is ${status}, not paused`, 'invalid-state');
+    if (status !== from || !st) throw new RuntimeError(`cannot ${verb} container \`${id}\`: it is ${status}, not ${from}`, 'invalid-state');
     try {
-      need(store, id).thaw();
+      const cg = need(store, id);
+      if (frozen) cg.freeze();
+      else cg.thaw();
     } catch (e) {
       throw asRuntime(e);
     }
-    store.write({ ...st, paused: false });
+    store.write({ ...st, paused: frozen });
   });
 }
 
