@@ -1,5 +1,5 @@
 // Facts about this host that decide how a runtime must be called.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /**
  * True when the cgroup2 mount of a hybrid layout holds a controller (on
@@ -13,4 +13,19 @@ export function cgroup2HoldsControllers(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * crun's exec_write_pid_file accepts a pid file only if it holds five digits
+ * (`\d{5}`), so on a freshly booted machine, where pids are still below
+ * 10000, it fails for every runtime. Moving the kernel's pid counter past
+ * 10000 (root may write ns_last_pid in the initial pid namespace) changes
+ * nothing else: pids are still handed out in order, just from there on.
+ * Returns the counter as it was, for the log.
+ */
+export function pidsHaveFiveDigits(): number | undefined {
+  const last = Number(readFileSync('/proc/sys/kernel/ns_last_pid', 'utf8'));
+  if (last >= 10_000) return undefined;
+  writeFileSync('/proc/sys/kernel/ns_last_pid', '10000');
+  return last;
 }

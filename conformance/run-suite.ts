@@ -5,6 +5,7 @@ import type { SuiteResult } from './results';
 import { counts, saveResult } from './results';
 import { runProgram } from './run-program';
 import { suiteCgroups, sweepSuiteCgroups } from './cleanup';
+import { pidsHaveFiveDigits } from './host';
 import { allPrograms, CACHE, ensureSuite, runtimeVersion, type RuntimeUnderTest } from './suite';
 
 export interface SuiteOptions {
@@ -26,6 +27,8 @@ export async function runSuite(rt: RuntimeUnderTest, opts: SuiteOptions = {}): P
   const programs = opts.programs ?? allPrograms();
   const t0 = Date.now();
   const cgroupsBefore = new Set(suiteCgroups());
+  const lowPid = pidsHaveFiveDigits();
+  if (lowPid !== undefined) opts.log?.(`pids were at ${lowPid}: moved the pid counter to 10000 (crun's exec_write_pid_file wants five digits)`);
   const result: SuiteResult = { runtime: rt.name, runtimePath: rt.path, version: runtimeVersion(rt), programs: [], seconds: 0 };
   for (const program of programs) {
     const p = await runProgram(program, rt, { timeoutMs: opts.timeoutMs ?? 60_000, outDir: join(outDir, rt.name) });
