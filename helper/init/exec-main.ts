@@ -5,15 +5,17 @@
 // after setns into the mount namespace only the main thread is inside it.
 //
 // Being born in the container's pid namespace, the stage is visible to the
-// container's processes; a dumpable stage would let them open
-// /proc/<stage>/exe, the host's node binary (runc's CVE-2019-5736). So the
-// very first statement makes it non-dumpable, before it reads anything.
+// container's processes. Its /proc/<stage>/exe is node on a detached
+// read-only mount, never the host's writable file (runc's CVE-2019-5736;
+// helper/runtime/stage-image.ts), and its very first statement makes it
+// non-dumpable, before it reads anything.
 import { closeSync, openSync, readlinkSync, writeSync } from 'node:fs';
 import * as C from '../linux/constants';
 import { setDumpable } from '../linux/identity';
 import { NS_FLAG, setnsFd, unshare } from '../linux/ns';
 import { prepareSeccomp, type PreparedSeccomp } from '../linux/seccomp';
 import type { ExecConfig, ExecMessage } from '../runtime/exec-sync';
+import { startStage } from '../runtime/stage-image';
 import { SYNC_FD_ENV } from '../runtime/sync';
 import type { NamespaceType } from '../spec/types';
 import { InitChannel } from './channel';
@@ -23,6 +25,7 @@ import { applyInitialAffinity } from './attributes';
 import { applyLimits, execProcess, resolveExecutable } from './process';
 
 setDumpable(false);
+startStage('berth:exec');
 
 const syncFd = Number(process.env[SYNC_FD_ENV]);
 // Our pid as the host sees it: /proc is still the host's here (the stage may not be the parent's child, see exec.ts).

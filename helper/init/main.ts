@@ -10,6 +10,7 @@ import { sethostname, setdomainname } from '../linux/exec';
 import { setDumpable } from '../linux/identity';
 import { prepareSeccomp, type PreparedSeccomp } from '../linux/seccomp';
 import { runHooksSync } from '../runtime/hooks';
+import { startStage } from '../runtime/stage-image';
 import { SYNC_FD_ENV, type InitConfig, type ParentMessage } from '../runtime/sync';
 import type { State } from '../spec/types';
 import { applyInitialAffinity } from './attributes';
@@ -21,11 +22,15 @@ import { becomeNamespaceRoot } from './userns';
 import { applyLimits, execProcess, resolveExecutable } from './process';
 import { checkProcMounted, enterRootfs, finishRootfs, prepareRootfs } from './rootfs';
 
+// First, before anything is read: nothing that shares the container's pid
+// namespace may ptrace the init or open its /proc files (node itself is
+// already a read-only image, see helper/runtime/stage-image.ts).
+setDumpable(false);
+startStage('berth:init');
+
 function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; seccomp?: PreparedSeccomp } {
   const cfg = ch.receive<InitConfig>();
   const { spec } = cfg;
-  // Nothing in the container may open /proc/<init>/exe to overwrite node (CVE-2019-5736).
-  setDumpable(false);
   applyInitialAffinity(spec.process!);
   // Started by unshare(1) in a new user namespace: the parent has written the maps by now.
   if (spec.linux?.namespaces?.some((n) => n.type === 'user')) at('/linux/namespaces', becomeNamespaceRoot);

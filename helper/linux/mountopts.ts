@@ -47,6 +47,8 @@ const A_NOATIME = 0x10;
 const A_STRICTATIME = 0x20;
 const A_NODIRATIME = 0x80;
 const A_NOSYMFOLLOW = 0x200000;
+/** The attributes other modules set directly (the stages' read-only node image). */
+export const MOUNT_ATTR = { RDONLY: A_RDONLY, NOSUID: A_NOSUID, NODEV: A_NODEV } as const;
 
 /** Recursive options: [attributes to set, attributes to clear]. */
 const RECURSIVE: Record<string, [number, number]> = {

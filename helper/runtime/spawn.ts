@@ -2,13 +2,15 @@
 // new PID namespace (or a member of one given by path) by switching the
 // main thread's pid_for_children around child_process.spawn and switching
 // back right after (facts in ../shared/DESIGN.md: this works from Node's main
-// thread; fork() through koffi does not).
+// thread; fork() through koffi does not). The child runs node from a
+// read-only mount, never the host's writable binary (stage-image.ts).
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync, existsSync, openSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as C from '../linux/constants';
 import { setnsFd, setnsPath, unshare } from '../linux/ns';
 import type { Namespace } from '../spec/types';
+import { STAGE_IMAGE_FD_ENV, stageImageFd } from './stage-image';
 import { SYNC_FD_ENV } from './sync';
 import type { Trampoline } from './userns';
 
@@ -48,6 +50,9 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
     slots.push(consoleSock);
   }
   const extraFds = extras.fds?.map((fd) => slots.push(fd) - 1);
+  // node itself, from a read-only mount (stage-image.ts says why); the last slot, so it never takes a preserved fd's number.
+  const imageSlot = slots.push(stageImageFd()) - 1;
+  const node = `/proc/self/fd/${imageSlot}`;
   let restore: number | undefined;
   // A trampoline that makes the pid namespace does so after the user namespace, which then owns it.
   if (pidNs && !extras.trampoline?.makesPidNs) {
@@ -58,9 +63,10 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
   try {
     const script = extras.script ?? initScript();
     const tr = extras.trampoline;
-    const child = spawn(tr ? tr.command : process.execPath, tr ? [...tr.args, process.execPath, script] : [script], {
+    const child = spawn(tr ? tr.command : node, tr ? [...tr.args, node, script] : [script], {
+      argv0: tr ? undefined : 'node',
       stdio: slots,
-      env: { [SYNC_FD_ENV]: String(syncFd) },
+      env: { [SYNC_FD_ENV]: String(syncFd), [STAGE_IMAGE_FD_ENV]: String(imageSlot) },
       // The init must not die with a Ctrl-C aimed at `berth create`'s terminal job.
       detached: false,
     });
