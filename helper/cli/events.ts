@@ -1,15 +1,18 @@
 // `berth events <id>`: runc's event stream on stdout, one JSON object a
 // line: {"type":"stats",…} every --interval (default 5s) and {"type":"oom"}
 // when the OOM killer acts in the container's cgroup; with --stats, one
-// stats event and exit. OOM kills are noticed by polling the cgroup's
-// counter (memory.oom_control / memory.events) every 100 ms, which works
-// the same on v1 and v2 and needs no eventfd.
+// stats event and exit. OOM kills arrive by the kernel's notification
+// (helper/runtime/oomevents.ts), not at a poll; the stream ends when the
+// container stops, which a light status check notices.
 import { containerStats } from '../runtime/cgroups';
 import { RuntimeError } from '../runtime/errors';
+import { state } from '../runtime/lifecycle';
+import { watchOomKills } from '../runtime/oomevents';
 import { parseDuration } from './units';
 import type { Verb } from './verb';
 
-const OOM_POLL_MS = 100;
+/** How soon the stream ends after the container stops. */
+const ALIVE_CHECK_MS = 100;
 
 export const verb: Verb = {
   summary: 'display container events such as OOM notifications, cpu, memory, and IO usage statistics',
@@ -24,23 +27,41 @@ export const verb: Verb = {
       emit('stats', first.stats);
       return 0;
     }
-    let ooms = first.oomKills;
-    let lastStats = 0;
-    for (;;) {
-      let now;
-      try {
-        now = containerStats(g.ctx, id);
-      } catch (e) {
+    // Watching before the first stats line: a reader that saw it misses no kill after it.
+    const oom = watchOomKills(g.ctx, id, () => emit('oom'));
+    try {
+      emit('stats', first.stats);
+      let lastStats = Date.now();
+      for (;;) {
+        await new Promise((r) => setTimeout(r, Math.min(ALIVE_CHECK_MS, interval)));
         // The stream ends with the container, as runc's does.
-        if (e instanceof RuntimeError && (e.kind === 'invalid-state' || e.kind === 'not-found')) return 0;
-        throw e;
+        if (!(await running(g.ctx, id))) return 0;
+        if (Date.now() - lastStats >= interval) {
+          let now;
+          try {
+            now = containerStats(g.ctx, id);
+          } catch (e) {
+            if (gone(e)) return 0;
+            throw e;
+          }
+          emit('stats', now.stats);
+          lastStats = Date.now();
+        }
       }
-      for (; ooms < now.oomKills; ooms++) emit('oom');
-      if (Date.now() - lastStats >= interval) {
-        emit('stats', now.stats);
-        lastStats = Date.now();
-      }
-      await new Promise((r) => setTimeout(r, Math.min(OOM_POLL_MS, interval)));
+    } finally {
+      // Reports a kill that stopped the container between the last wake-up and now.
+      oom.close();
     }
   },
 };
+
+const gone = (e: unknown) => e instanceof RuntimeError && (e.kind === 'invalid-state' || e.kind === 'not-found');
+
+async function running(ctx: Parameters<typeof state>[0], id: string): Promise<boolean> {
+  try {
+    return (await state(ctx, id)).status !== 'stopped';
+  } catch (e) {
+    if (gone(e)) return false;
+    throw e;
+  }
+}

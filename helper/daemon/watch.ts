@@ -4,9 +4,12 @@
 // anyone is subscribed, a one-second poll compares the runtime's list (status
 // read from the processes) with what subscribers were last told, and
 // publishes the difference. berthd's own events update that record as they
-// go out, so nothing is reported twice.
+// go out, so nothing is reported twice. OOM kills come from the kernel's
+// notification (runtime/oomevents.ts), watched from a container's first event
+// or first sighting by the poll until it exits.
 import type { EventType } from '../protocol/events';
 import type { RuntimeContext } from '../runtime/api';
+import { OomWatches } from '../runtime/oomevents';
 import type { Status } from '../spec/types';
 import type { EventBus } from './bus';
 import type { Logger } from './log';
@@ -16,7 +19,7 @@ const AFTER: Partial<Record<EventType, Status>> = { created: 'created', started:
 
 export class Watcher {
   private told = new Map<string, Status>();
-  private ooms = new Map<string, number>();
+  private ooms: OomWatches;
   private timer?: NodeJS.Timeout;
   private busy = false;
 
@@ -30,7 +33,10 @@ export class Watcher {
     /** An owned container deleted behind berthd's back (by the CLI). */
     private readonly vanished: (id: string) => void,
   ) {
+    this.ooms = new OomWatches(ctx, (id) => this.bus.publish('oom', id));
     bus.onPublish((e) => {
+      if (e.type === 'exited' || e.type === 'deleted') this.ooms.unwatch(e.id);
+      else if (e.type !== 'oom') this.ooms.watch(e.id);
       if (e.type === 'deleted') this.told.delete(e.id);
       else if (AFTER[e.type]) this.told.set(e.id, AFTER[e.type]!);
     });
@@ -45,6 +51,7 @@ export class Watcher {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.ooms.close();
   }
 
   async poll(): Promise<void> {
@@ -59,14 +66,15 @@ export class Watcher {
         const before = this.told.get(s.id);
         if (!quiet && before !== s.status) this.announce(s.id, before, s.status, s.pid);
         this.told.set(s.id, s.status);
-        if (!quiet && s.status === 'running') this.checkOom(s.id);
+        if (s.status === 'stopped') this.ooms.unwatch(s.id);
+        else if (!quiet) this.ooms.watch(s.id);
       }
       for (const id of [...this.told.keys()]) {
         if (seen.has(id)) continue;
         if (this.owned(id)) this.vanished(id);
         else if (!quiet) this.bus.publish('deleted', id);
         this.told.delete(id);
-        this.ooms.delete(id);
+        this.ooms.unwatch(id);
       }
     } catch (e) {
       this.log('debug', 'event poll failed', { error: (e as Error).message });
@@ -86,17 +94,5 @@ export class Watcher {
     else if (now === 'running') this.bus.publish('started', id, { pid });
     if (now === 'paused') this.bus.publish('paused', id);
     if (now === 'stopped') this.bus.publish('exited', id);
-  }
-
-  private checkOom(id: string): void {
-    let n: number;
-    try {
-      n = this.runtime.stats(this.ctx, id).oomKills;
-    } catch {
-      return; // no cgroup (or it went away meanwhile)
-    }
-    const before = this.ooms.get(id);
-    this.ooms.set(id, n);
-    if (before !== undefined && n > before) this.bus.publish('oom', id);
   }
 }

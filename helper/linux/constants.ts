@@ -86,6 +86,7 @@ export const SYS = {
   capset: 126,
   pivot_root: 155,
   close_range: 436,
+  eventfd2: 290,
   open_tree: 428,
   move_mount: 429,
   openat2: 437,

@@ -16,6 +16,7 @@ export type { CgroupHandle, CgroupMode, CgroupStats, SavedCgroup } from './types
 export { CgroupError } from './errors';
 export { hostLayout } from './layout';
 export { cgroupFeatures, type CgroupFeatures } from './features';
+export { watchOom, type OomWatch } from './oomwatch';
 
 export interface CgroupOptions {
   /** Non-fatal notes, e.g. a deprecated field the kernel ignores. */

@@ -70,7 +70,7 @@ export interface CgroupHandle {
   /** Pids of every process in the cgroup. */
   pids(): number[];
   stats(): CgroupStats;
-  /** How many times the OOM killer has acted in this cgroup so far (poll it to report OOM events). */
+  /** How many times the OOM killer has acted in this cgroup so far (re-read it on each watchOom() wake-up to report OOM events). */
   oomKills(): number;
   /** Sends `signal` to every process in the cgroup, freezing first so none can fork away. */
   killAll(signal: NodeJS.Signals | number): void;
