@@ -18,6 +18,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { berthdArgv, NODE_FLAGS } from '../../helper/daemon/nodeFlags';
 import { BerthClient } from '../../helper/protocol/client';
 import { makeBundle } from '../../test/fixtures/bundle';
 import { call, cycle, forceDeleteAll, type Ctx } from '../lifecycle/measure';
@@ -71,11 +72,15 @@ function poolPids(pid: number): number[] {
   });
 }
 
-async function startBerthd(dir: string, extra: string[] = []): Promise<{ d: Berthd; listenMs: number }> {
+/** Starts berthd as its launchers do (under NODE_FLAGS), or with Node's defaults when plainNode (berthd told not to re-execute itself). */
+async function startBerthd(dir: string, extra: string[] = [], plainNode = false): Promise<{ d: Berthd; listenMs: number }> {
   const socket = join(dir, 'berthd.sock');
   rmSync(socket, { force: true });
   const t0 = now();
-  const child = spawn(process.execPath, [BERTHD, '--root', join(dir, 'root'), '--socket', socket, '--audit-log', join(dir, 'audit.log'), ...extra], { stdio: 'ignore' });
+  const args = ['--root', join(dir, 'root'), '--socket', socket, '--audit-log', join(dir, 'audit.log'), ...extra];
+  const child = plainNode
+    ? spawn(process.execPath, [BERTHD, ...args], { stdio: 'ignore', env: { ...process.env, BERTHD_NODE_FLAGS_APPLIED: '1' } })
+    : spawn(process.execPath, berthdArgv(BERTHD, args), { stdio: 'ignore' });
   while (!existsSync(socket)) {
     if (child.exitCode !== null) throw new Error(`berthd exited with ${child.exitCode}`);
     await sleep(1);
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
   const out: string[] = [];
   let d: Berthd | undefined;
   let nopool: Berthd | undefined;
+  let idlePlain: number;
   try {
     // Start-up: fresh berthd each time on the same root (the lock is free once the previous one exited).
     const listen: number[] = [];
@@ -149,6 +155,16 @@ async function main(): Promise<void> {
     nopool = (await startBerthd(join(dir, 'nopool'), ['--init-pool', '0'])).d;
     await sleep(300);
     const idleNoPool = rssMb(nopool.pid);
+    // The same berthd, idle after one hello, under Node's default flags: what NODE_FLAGS save.
+    mkdirSync(join(dir, 'plain'));
+    const plain = (await startBerthd(join(dir, 'plain'), [], true)).d;
+    try {
+      (await BerthClient.connect({ socket: plain.socket, client: 'bench' })).close();
+      await sleep(500);
+      idlePlain = rssMb(plain.pid);
+    } finally {
+      await plain.stop();
+    }
 
     const c = await BerthClient.connect({ socket: d!.socket, client: 'bench' });
     const exits = new Map<string, () => void>();
@@ -211,7 +227,8 @@ async function main(): Promise<void> {
       forceDeleteAll(r, ctx);
       out.push(`  ${r.name.padEnd(16)} ${ms.toFixed(0).padStart(6)} / ${dms.toFixed(0).padStart(6)}   (${res.filter((x) => x.status === 'fulfilled').length}/${concurrent} started)`);
     }
-    out.push('', `berthd RSS: idle ${idle.toFixed(1)} MB (target < 60 MB; ${idleNoPool.toFixed(1)} MB with --init-pool 0), with ${ok} running containers ${busy.toFixed(1)} MB`);
+    out.push('', `berthd RSS: idle ${idle.toFixed(1)} MB (target < 60 MB; ${idleNoPool.toFixed(1)} MB with --init-pool 0; ${idlePlain.toFixed(1)} MB under Node's default flags), with ${ok} running containers ${busy.toFixed(1)} MB`);
+    out.push(`berthd's node flags: ${NODE_FLAGS.join(' ')}`);
     out.push(`init pool: ${pooled.length} pre-started inits, ${poolRss.toFixed(1)} MB RSS together (separate processes)`);
     out.push(`state directories in ${stateBase} (${fsType(resolve(stateBase))})`);
     out.push(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; runtimes: berthd ${BERTHD}, ${clis.map((r: BenchRuntime) => `${r.name} ${r.real}${r.note ? ` (${r.note})` : ''}`).join(', ')}`);

@@ -19,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  // Only from the built bundle: under tsx this file is TypeScript that plain node cannot start.
+  if (__filename.endsWith('.js')) (await import('./nodeFlags')).applyNodeFlags(__filename, argv);
   const log = makeLogger(opts.logFormat, opts.debug);
   const { Daemon } = await import('./daemon');
   const { loadRuntime } = await import('./runtime');

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveGroup } from './group';
+import { berthdArgv } from './nodeFlags';
 
 export interface InstallOptions {
   /** Absolute path of dist/berthd.js. */
@@ -21,7 +22,7 @@ export interface InstallOptions {
 }
 
 export function unitText(o: InstallOptions): string {
-  const args = ['--root', o.root, '--socket', o.socket, '--group', o.group, ...o.args].map(quote).join(' ');
+  const argv = berthdArgv(o.script, ['--root', o.root, '--socket', o.socket, '--group', o.group, ...o.args]).map(quote).join(' ');
   return `# Written by \`berth daemon install\`. Members of group ${o.group} can use
 # ${o.socket}; that membership is root-equivalent, as with the docker group.
 [Unit]
@@ -30,7 +31,7 @@ After=local-fs.target
 
 [Service]
 Type=simple
-ExecStart=${quote(o.node)} ${quote(o.script)} ${args}
+ExecStart=${quote(o.node)} ${argv}
 # Only berthd is stopped: containers and console keepers survive restarts.
 KillMode=process
 Delegate=yes

@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BerthClient } from '../../helper/protocol/client';
+import { berthdArgv } from '../../helper/daemon/nodeFlags';
 import { holdersOf, killAll } from '../../helper/daemon/orphans';
 import { runtime } from '../../helper/runtime/runtime';
 
@@ -62,7 +63,7 @@ export async function startBerthd(dir: string = makeDir(), extra: string[] = [],
   const socket = join(dir, 'berthd.sock');
   const audit = join(dir, 'audit.log');
   rmSync(socket, { force: true });
-  const child = spawn(process.execPath, [...nodeFlags, berthdCopy(), '--root', root, '--socket', socket, '--audit-log', audit, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, berthdArgv(berthdCopy(), ['--root', root, '--socket', socket, '--audit-log', audit, ...extra], nodeFlags), { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));

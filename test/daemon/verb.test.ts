@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { BerthClient } from '../../helper/protocol/client';
 import { resolveGroup } from '../../helper/daemon/group';
+import { NODE_FLAGS } from '../../helper/daemon/nodeFlags';
 import { cleanupDir, makeDir, sleep } from './harness';
 
 const BERTH = resolve(__dirname, '../../dist/berth');
@@ -29,6 +30,10 @@ test('berth daemon serves the socket and exits 0 on SIGTERM', async (t) => {
   }
   const c = await BerthClient.connect({ socket });
   assert.equal(c.hello.root, join(dir, 'root'));
+  // berthd re-executed itself in place (same pid) under its memory flags.
+  assert.equal(c.hello.pid, child.pid);
+  const cmd = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+  for (const f of NODE_FLAGS) assert.ok(cmd.includes(f), `berth daemon runs node with ${f}: ${cmd.join(' ')}`);
   c.close();
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
@@ -49,7 +54,8 @@ test('berth daemon install writes the unit and creates the group', (t) => {
   assert.match(out, new RegExp(`created group ${group}`));
   assert.notEqual(resolveGroup(group), undefined, 'group exists in /etc/group');
   const unit = readFileSync(join(dir, 'berthd.service'), 'utf8');
-  assert.match(unit, /^ExecStart=\S+node \S+berthd\.js --root \/run\/berth --socket \/run\/berth\/berthd\.sock --group berthtest\d+$/m);
+  assert.match(unit, /^ExecStart=\S+node (--\S+ )+\S+berthd\.js --root \/run\/berth --socket \/run\/berth\/berthd\.sock --group berthtest\d+$/m);
   assert.match(unit, /^KillMode=process$/m);
+  for (const f of NODE_FLAGS) assert.ok(unit.includes(` ${f} `), `the unit starts node with ${f}`);
   assert.match(unit, /root-equivalent/);
 });
