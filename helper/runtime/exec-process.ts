@@ -1,7 +1,8 @@
 // The process `berth exec` runs, built the way runc builds it: the whole
 // process from --process, or else the container's own process (from the
 // config stored at create time) with the command line's args and overrides:
-// --cwd replaces, --env and --cap add, --tty and --no-new-privs set,
+// --cwd replaces, --env sets (a name already in the environment gets the
+// new value, in place, as crun does; runc would keep both), --cap adds, --tty and --no-new-privs set,
 // --user uid[:gid] and --additional-gids replace.
 import { readFileSync } from 'node:fs';
 import type { Process, Spec } from '../spec/types';
@@ -47,13 +48,25 @@ export function execProcessSpec(spec: Spec, flags: ExecFlags): Process {
         for (const set of ['bounding', 'effective', 'permitted'] as const) (c[set] ??= []).push(cap);
       }
     }
-    p.env = [...(p.env ?? []), ...(flags.env ?? [])];
+    p.env = withEnv(p.env ?? [], flags.env ?? []);
     p.terminal = flags.tty ?? false;
     if (flags.noNewPrivs !== undefined) p.noNewPrivileges = flags.noNewPrivs;
     if (flags.user) p.user = { ...parseUser(flags.user), umask: p.user?.umask };
     if (flags.additionalGids?.length) p.user.additionalGids = flags.additionalGids;
   }
   return validate(p, flags.processFile ? `--process \`${flags.processFile}\`` : 'exec');
+}
+
+/** `base` with each NAME=value of `set` replacing the entry of that name, or appended when there is none. */
+export function withEnv(base: string[], set: string[]): string[] {
+  const out = [...base];
+  for (const entry of set) {
+    const name = entry.split('=', 1)[0];
+    const at = out.findIndex((e) => e.split('=', 1)[0] === name);
+    if (at >= 0) out[at] = entry;
+    else out.push(entry);
+  }
+  return out;
 }
 
 function parseUser(s: string): { uid: number; gid: number } {

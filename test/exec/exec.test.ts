@@ -55,6 +55,16 @@ test('exec flags: --env, --cwd, --user, --additional-gids, --cap, and the config
   assert.match(root.stdout, /CapEff:\s+0000000020001420/);
 });
 
+test('exec --env replaces a variable the container already has, in place, and adds new ones', (t) => {
+  const c = runningContainer(t);
+  // busybox env prints the environment as the process got it: one PATH, the new value.
+  const r = c.exec(['env'], ['--env', 'PATH=/usr/bin:/bin', '-e', 'NEW=1']);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.deepEqual(lines.filter((l) => l.startsWith('PATH=')), ['PATH=/usr/bin:/bin']);
+  assert.ok(lines.includes('NEW=1'), r.stdout);
+});
+
 test('exec --process takes the whole process from a JSON file', (t) => {
   const c = runningContainer(t);
   const dir = mkdtempSync(join(tmpdir(), 'berth-exec-'));
