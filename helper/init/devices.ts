@@ -6,6 +6,7 @@ import * as C from '../linux/constants';
 import { SysError } from '../linux/errors';
 import { mknod } from '../linux/exec';
 import { fdPath, mkdirAllInRoot } from '../linux/inroot';
+import { moveMount } from '../linux/mount';
 import { check, errno, libc } from '../linux/libc';
 import type { Device } from '../spec/types';
 import { at } from './errors';
@@ -29,11 +30,12 @@ const LINKS: [string, string][] = [
 
 const TYPE_BITS: Record<Device['type'], number> = { c: C.S_IFCHR, u: C.S_IFCHR, b: C.S_IFBLK, p: C.S_IFIFO };
 
-export function createDevices(rootfd: number, devices: Device[] = [], hasPts: boolean): void {
+/** `nodes`: with a new user namespace, the parent's node for each of `devices` (InitConfig.deviceFds), attached instead of mknod. */
+export function createDevices(rootfd: number, devices: Device[] = [], hasPts: boolean, nodes: number[] = []): void {
   const old = process.umask(0);
   try {
     DEFAULT_DEVICES.forEach((d) => makeDevice(rootfd, d, '/linux/devices'));
-    devices.forEach((d, i) => at(`/linux/devices/${i}`, () => makeDevice(rootfd, d, `/linux/devices/${i}`, true)));
+    devices.forEach((d, i) => at(`/linux/devices/${i}`, () => makeDevice(rootfd, d, `/linux/devices/${i}`, true, nodes[i])));
     const dev = mkdirAllInRoot(rootfd, '/dev');
     try {
       const links = [...LINKS];
@@ -51,13 +53,14 @@ export function createDevices(rootfd: number, devices: Device[] = [], hasPts: bo
   }
 }
 
-function makeDevice(rootfd: number, d: Device, pointer: string, replace = false): void {
+function makeDevice(rootfd: number, d: Device, pointer: string, replace = false, node?: number): void {
   at(pointer, () => {
     const slash = d.path.lastIndexOf('/');
     const dir = mkdirAllInRoot(rootfd, d.path.slice(0, slash) || '/');
     const name = d.path.slice(slash + 1);
     try {
       if (replace) libc().unlinkat(dir, name, 0);
+      if (node !== undefined) return attachNode(dir, name, node, d.path);
       try {
         mknod(`${fdPath(dir)}/${name}`, TYPE_BITS[d.type] | ((d.fileMode ?? 0o666) & 0o7777), d.major ?? 0, d.minor ?? 0, d.path);
       } catch (e) {
@@ -71,4 +74,14 @@ function makeDevice(rootfd: number, d: Device, pointer: string, replace = false)
       closeSync(dir);
     }
   });
+}
+
+/** Attaches the parent's detached node (helper/runtime/devnodes.ts) on an empty file made at `name`. */
+function attachNode(dir: number, name: string, node: number, shown: string): void {
+  const target = check(libc().openat(dir, name, C.O_CREAT | C.O_EXCL | C.O_WRONLY | C.O_NOFOLLOW | C.O_CLOEXEC, 0), 'create', shown);
+  try {
+    moveMount(node, target, shown);
+  } finally {
+    closeSync(target);
+  }
 }

@@ -50,7 +50,7 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
     });
   }
   if (!ns.ownMountNs) throw new InitError('a mount namespace is required: berth never mounts in the host namespace', '/linux/namespaces');
-  prepareRootfs(spec, cfg.bundle, cfg.rootfs, cfg.bindFds);
+  prepareRootfs(spec, cfg.bundle, cfg.rootfs, cfg.bindFds, cfg.deviceFds);
   if (spec.hooks?.createRuntime?.length || spec.hooks?.prestart?.length) {
     ch.send({ type: 'hooks' });
     ch.receive<ParentMessage>();

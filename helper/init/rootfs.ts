@@ -13,8 +13,8 @@ import { createDevices } from './devices';
 import { at, InitError } from './errors';
 import { mountEntry } from './mounts';
 
-/** `bindFds`: mount index → detached bind source from the parent (InitConfig.bindFds); all closed here. */
-export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFds: Record<number, number> = {}): void {
+/** `bindFds`: mount index → detached bind source from the parent (InitConfig.bindFds); `deviceFds`: InitConfig.deviceFds. All closed here. */
+export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFds: Record<number, number> = {}, deviceFds: number[] = []): void {
   const prop = spec.linux?.rootfsPropagation;
   at('/linux/rootfsPropagation', () => {
     if (prop !== undefined && !(prop in PROPAGATION)) throw new Error(`unknown propagation \`${prop}\``);
@@ -29,13 +29,14 @@ export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFd
     (spec.mounts ?? []).forEach((m, i) => mountEntry(rootfd, bundle, m, `/mounts/${i}`, takeFd(bindFds, i)));
     const devBound = (spec.mounts ?? []).some((m) => m.destination === '/dev' && (m.type === 'bind' || m.options?.some((o) => o === 'bind' || o === 'rbind')));
     const hasPts = (spec.mounts ?? []).some((m) => m.destination === '/dev/pts');
-    if (!devBound) createDevices(rootfd, spec.linux?.devices, hasPts);
+    if (!devBound) createDevices(rootfd, spec.linux?.devices, hasPts, deviceFds);
     const cwd = spec.process?.cwd ?? '/';
     at('/process/cwd', () => closeSync(mkdirAllInRoot(rootfd, cwd)));
   } finally {
     closeSync(rootfd);
     // None may reach a hook or the container's process.
     for (const i of Object.keys(bindFds)) closeSync(takeFd(bindFds, Number(i))!);
+    for (const fd of deviceFds.splice(0)) closeSync(fd);
   }
 }
 

@@ -89,6 +89,9 @@ export const SYS = {
   eventfd2: 290,
   open_tree: 428,
   move_mount: 429,
+  fsopen: 430,
+  fsconfig: 431,
+  fsmount: 432,
   openat2: 437,
   mount_setattr: 442,
 } as const;

@@ -43,6 +43,10 @@ const AT_EMPTY_PATH = 0x1000;
 const MOVE_MOUNT_F_EMPTY_PATH = 0x4;
 const MOVE_MOUNT_T_EMPTY_PATH = 0x40;
 const MOUNT_ATTR_IDMAP = 0x100000;
+// fsopen(2), fsconfig(2), fsmount(2).
+const FSOPEN_CLOEXEC = 0x1;
+const FSCONFIG_CMD_CREATE = 6;
+const FSMOUNT_CLOEXEC = 0x1;
 
 /**
  * A detached copy of the mount at `path` (its whole tree when `recursive`),
@@ -52,6 +56,27 @@ const MOUNT_ATTR_IDMAP = 0x100000;
 export function openTreeClone(path: string, recursive: boolean, shown = path): number {
   const flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
   return check(libc().syscall(C.SYS.open_tree, 'int', C.AT_FDCWD, 'const char *', path, 'uint32', flags), 'open_tree', shown);
+}
+
+/**
+ * A new tmpfs attached nowhere (fsopen, fsconfig CREATE, fsmount), as the fd
+ * of its root: files made in it through *at() calls exist in no mount
+ * namespace until a clone of them is attached with moveMount.
+ */
+export function detachedTmpfs(): number {
+  const l = libc();
+  const fs = check(l.syscall(C.SYS.fsopen, 'const char *', 'tmpfs', 'uint32', FSOPEN_CLOEXEC), 'fsopen', 'tmpfs');
+  try {
+    check(l.syscall(C.SYS.fsconfig, 'int', fs, 'uint32', FSCONFIG_CMD_CREATE, 'void *', null, 'void *', null, 'int', 0), 'fsconfig', 'tmpfs');
+    return check(l.syscall(C.SYS.fsmount, 'int', fs, 'uint32', FSMOUNT_CLOEXEC, 'uint32', 0), 'fsmount', 'tmpfs');
+  } finally {
+    l.close(fs);
+  }
+}
+
+/** A detached bind mount of the file `name` below the directory fd `dirFd` (open_tree OPEN_TREE_CLONE). */
+export function openTreeCloneAt(dirFd: number, name: string, shown: string): number {
+  return check(libc().syscall(C.SYS.open_tree, 'int', dirFd, 'const char *', name, 'uint32', OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), 'open_tree', shown);
 }
 
 /** Attaches the detached mount `treeFd` on the file or directory open as `destFd`. */

@@ -83,7 +83,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         cg = attachCgroup(ctx, store, opts.id, spec, initPid);
         const cfg: InitConfig = {
           id: opts.id, pid: initPid, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
-          preserveFds: opts.preserveFds ?? 0, consoleSocketFd: init.consoleFd, fifoFd: init.fifoFd, bindFds: init.bindFds,
+          preserveFds: opts.preserveFds ?? 0, consoleSocketFd: init.consoleFd, fifoFd: init.fifoFd, bindFds: init.bindFds, deviceFds: init.deviceFds,
         };
         closeHostFds(hostFds);
         ch.send(cfg);
@@ -145,6 +145,7 @@ interface InitHandle {
   /** The init's fds of the exec fifo and (by mount index) the bind sources, opened by the parent (hostfds.ts). */
   fifoFd?: number;
   bindFds?: Record<number, number>;
+  deviceFds?: number[];
   exited: Created['exited'];
   /** SIGKILLs the init unless it already exited, and waits for it. */
   kill(): Promise<void>;
@@ -155,6 +156,7 @@ function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefi
   const spawned = pooled ?? spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline, fds: hostFds?.fds });
   const fifoFd = spawned.extraFds?.[0];
   const bindFds = hostFds && Object.fromEntries(hostFds.mounts.map((m, i) => [m, spawned.extraFds![i + 1]]));
+  const deviceFds = hostFds?.devices ? spawned.extraFds!.slice(-hostFds.devices) : undefined;
   const child = spawned.child;
   const exited: Created['exited'] = new Promise((res) => child.once('exit', (code, signal) => res({ code, signal })));
   let exitInfo = '';
@@ -162,7 +164,7 @@ function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefi
   child.once('error', () => undefined); // reported through the channel's end
   const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `init stage ended before the container was created${exitInfo ? ` (${exitInfo})` : ''}`);
   return {
-    child, ch, consoleFd: spawned.consoleFd, fifoFd, bindFds, exited,
+    child, ch, consoleFd: spawned.consoleFd, fifoFd, bindFds, deviceFds, exited,
     async kill() {
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         // A forking trampoline's child outlives a SIGKILLed trampoline (userns.ts): kill both.

@@ -6,7 +6,8 @@
 // reach, while runc and crun handle both. So the parent opens the fifo
 // O_PATH and takes a detached copy of each bind source mount (open_tree
 // OPEN_TREE_CLONE, symlinks followed as mount(2) would), and hands the fds
-// to the init as extra stdio slots of its spawn (ID-mapped ones are
+// to the init as extra stdio slots of its spawn, after them the config's
+// device nodes (made by the parent, devnodes.ts) (ID-mapped ones are
 // idmapped on the parent's copy before the init gets its InitConfig,
 // idmap.ts). The init reopens the fifo
 // close-on-exec and attaches the sources with move_mount
@@ -20,12 +21,15 @@ import { SysError } from '../linux/errors';
 import { openTreeClone } from '../linux/mount';
 import { planMount } from '../linux/mountopts';
 import type { Spec } from '../spec/types';
+import { makeDeviceNodes } from './devnodes';
 import { RuntimeError } from './errors';
 
 export interface HostFds {
   /** Index in spec.mounts of each bind source in `fds` after the fifo. */
   mounts: number[];
-  /** The parent's fds, in the order they are given to the spawn: the exec fifo (O_PATH), then the bind sources. */
+  /** How many of `fds`, at their end, are the nodes of linux.devices, in order (devnodes.ts). */
+  devices: number;
+  /** The parent's fds, in the order they are given to the spawn: the exec fifo (O_PATH), then the bind sources, then the device nodes. */
   fds: number[];
 }
 
@@ -35,7 +39,7 @@ export function isBind(m: { type?: string; options?: string[] }): boolean {
 }
 
 export function openHostFds(spec: Spec, bundle: string, fifo: string): HostFds {
-  const out: HostFds = { mounts: [], fds: [] };
+  const out: HostFds = { mounts: [], devices: 0, fds: [] };
   try {
     out.fds.push(openSync(fifo, C.O_PATH | C.O_CLOEXEC));
     (spec.mounts ?? []).forEach((m, i) => {
@@ -54,6 +58,9 @@ export function openHostFds(spec: Spec, bundle: string, fifo: string): HostFds {
       out.mounts.push(i);
       out.fds.push(fd);
     });
+    const nodes = makeDeviceNodes(spec);
+    out.fds.push(...nodes);
+    out.devices = nodes.length;
   } catch (e) {
     closeHostFds(out);
     throw e;

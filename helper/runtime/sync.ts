@@ -71,6 +71,12 @@ export interface InitConfig {
    * (helper/runtime/hostfds.ts). The init attaches and closes each.
    */
   bindFds?: Record<number, number>;
+  /**
+   * With a new user namespace: for each entry of linux.devices, the fd (in
+   * the init) of a detached mount of the node the parent made for it
+   * (helper/runtime/devnodes.ts). The init attaches them in place of mknod.
+   */
+  deviceFds?: number[];
 }
 
 export type InitMessage =
