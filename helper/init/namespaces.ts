@@ -19,8 +19,8 @@ export function enterNamespaces(spec: Spec): NsResult {
   let ownMountNs = false;
   let newUts = false;
   list.forEach((ns, i) => {
-    // pid: made by the parent (or the trampoline); new user and time namespaces: by the trampoline (helper/runtime/userns.ts).
-    if (ns.type === 'pid' || ((ns.type === 'user' || ns.type === 'time') && !ns.path)) return;
+    // pid: made by the parent (or the trampoline); user and time namespaces, new or joined: by the trampoline (helper/runtime/userns.ts).
+    if (ns.type === 'pid' || ns.type === 'user' || ns.type === 'time') return;
     if (ns.path) {
       at(`/linux/namespaces/${i}/path`, () => {
         // A thread sharing its fs_struct with others may not change mount namespace.

@@ -26,13 +26,14 @@ export function isIdmapped(m: Mount): boolean {
 /** Config rules for ID-mapped mounts, checked with the rest of the config before anything is started (precheck.ts). */
 export function idmapFindings(spec: Spec): Finding[] {
   const out: Finding[] = [];
-  const userNs = spec.linux?.namespaces?.some((n) => n.type === 'user' && n.path === undefined) === true;
+  // New or joined by path: either way the parent clones the sources and the init is in that namespace by idmapHostFds().
+  const userNs = spec.linux?.namespaces?.some((n) => n.type === 'user') === true;
   (spec.mounts ?? []).forEach((m, i) => {
     if (!isIdmapped(m)) return;
     const err = (field: string, message: string) => out.push({ pointer: `/mounts/${i}/${field}`, code: 'runtime/idmap', severity: 'error', message });
     if (!isBind(m)) err('options', 'an ID-mapped mount must be a bind mount');
     else if (!idmapSupported()) err('options', 'ID-mapped mounts need open_tree and mount_setattr, which this kernel lacks (Linux 5.12+)');
-    else if (!userNs) err('options', 'an ID-mapped mount needs a new user namespace');
+    else if (!userNs) err('options', 'an ID-mapped mount needs a user namespace');
     else if ((m.uidMappings === undefined) !== (m.gidMappings === undefined)) {
       err(m.uidMappings === undefined ? 'uidMappings' : 'gidMappings', 'an ID-mapped mount with mappings of its own needs both uidMappings and gidMappings');
     } else if (m.uidMappings?.length === 0) err('uidMappings', 'empty mappings');

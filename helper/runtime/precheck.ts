@@ -8,12 +8,6 @@ import { idmapFindings } from './idmap';
 export function unsupportedFindings(raw: unknown): Finding[] {
   const out: Finding[] = [];
   const spec = raw as Spec;
-  (spec.linux?.namespaces ?? []).forEach((n, i) => {
-    // New user and time namespaces go through the unshare(1) trampoline (userns.ts), which cannot join one by path.
-    if ((n.type === 'user' || n.type === 'time') && n.path !== undefined) {
-      out.push({ pointer: `/linux/namespaces/${i}/path`, code: 'runtime/unsupported-namespace', severity: 'error', message: `joining an existing ${n.type} namespace by path is not supported yet` });
-    }
-  });
   if (!spec.process) out.push({ pointer: '/process', code: 'runtime/process-required', severity: 'error', message: 'process is required to create a container' });
   // Unknown capability names: helper/spec's rules warn; the init ignores them, as runc.
   out.push(...sysctlFindings(spec));

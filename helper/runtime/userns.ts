@@ -29,7 +29,17 @@
 // it itself. With --fork the init is unshare(1)'s child: its host pid is the
 // trampoline's only child, and unshare(1) waits for it and exits with its
 // status (--kill-child: killing the trampoline kills the init).
-import { chownSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+//
+// Joined by path (linux.namespaces[].path of type user or time): nsenter(1)
+// comes first, also single-threaded, and execs unshare(1) for whatever is
+// new, or node directly:
+//   `nsenter [--user=P --setuid 0 --setgid 0] [--time=Q] -- [unshare --pid
+//   --fork --kill-child --] node init.js`
+// so namespaces made beside a joined user namespace are owned by it. The
+// parent writes no maps then (the spec forbids mappings with a path: they
+// are the joined namespace's own) and waits until the trampoline is in it.
+import { execFileSync } from 'node:child_process';
+import { chownSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import type { IdMapping, Spec } from '../spec/types';
 import { RuntimeError } from './errors';
 
@@ -38,34 +48,54 @@ export const NSENTER = '/usr/bin/nsenter';
 
 export interface Trampoline {
   command: string;
-  /** unshare(1)'s options, to be followed by node and its arguments. */
+  /** The trampoline's options, to be followed by node and its arguments. */
   args: string[];
   /** The trampoline makes the pid namespace: the parent must not unshare one. */
   makesPidNs: boolean;
   /** unshare(1) forks: the init is its child, not the spawned process. */
   forks: boolean;
+  /** The stage runs in a user namespace (a new one, or joinedUserNs). */
   userNs: boolean;
+  /** The user namespace joined by path: the parent writes no maps, it waits for the join. */
+  joinedUserNs?: string;
 }
 
-/** The trampoline a config needs, or undefined when the init can start directly. */
+/**
+ * The trampoline a config needs, or undefined when the init can start directly.
+ *
+ * Namespaces given by path are joined first, by nsenter(1) (setns of a user
+ * or time namespace needs a single-threaded caller too), which then execs
+ * unshare(1) for the new ones: so a new pid (or time) namespace made beside
+ * a joined user namespace belongs to that one, as it would to a new one. In
+ * a joined user namespace nsenter becomes its uid/gid 0 (as `berth exec`
+ * does), so unshare(1) and then the init start with every capability there.
+ */
 export function trampolineFor(spec: Spec): Trampoline | undefined {
   const ns = spec.linux?.namespaces ?? [];
   const user = ns.find((n) => n.type === 'user');
   const time = ns.find((n) => n.type === 'time');
   const pid = ns.find((n) => n.type === 'pid');
-  if (user?.path) throw new RuntimeError('joining an existing user namespace by path is not supported yet', 'runtime', `/linux/namespaces/${ns.indexOf(user)}/path`);
-  if (time?.path) throw new RuntimeError('joining an existing time namespace by path is not supported yet', 'runtime', `/linux/namespaces/${ns.indexOf(time)}/path`);
-  if (!user && !time) {
-    if (spec.linux?.timeOffsets) throw new RuntimeError('timeOffsets needs a time namespace', 'bad-bundle', '/linux/timeOffsets');
-    return undefined;
+  if (!time && spec.linux?.timeOffsets) throw new RuntimeError('timeOffsets needs a time namespace', 'bad-bundle', '/linux/timeOffsets');
+  // As runc: mappings and offsets are fixed when a namespace is made, so a joined one cannot take them.
+  if (user?.path !== undefined) {
+    for (const f of ['uidMappings', 'gidMappings'] as const) {
+      if (spec.linux?.[f]?.length) throw new RuntimeError(`the user namespace is joined by path (/linux/namespaces/${ns.indexOf(user)}/path): its mappings are its own, remove ${f}`, 'bad-bundle', `/linux/${f}`);
+    }
   }
+  if (time?.path !== undefined && spec.linux?.timeOffsets) {
+    throw new RuntimeError(`the time namespace is joined by path (/linux/namespaces/${ns.indexOf(time)}/path): its offsets are its own, remove timeOffsets`, 'bad-bundle', '/linux/timeOffsets');
+  }
+  if (!user && !time) return undefined;
+  const join: string[] = [];
+  if (user?.path !== undefined) join.push(`--user=${user.path}`, '--setuid', '0', '--setgid', '0');
+  if (time?.path !== undefined) join.push(`--time=${time.path}`);
   const args: string[] = [];
-  if (user) {
+  if (user && user.path === undefined) {
     checkMappings(spec.linux?.uidMappings, '/linux/uidMappings');
     checkMappings(spec.linux?.gidMappings, '/linux/gidMappings');
     args.push('--user', '--keep-caps');
   }
-  if (time) {
+  if (time && time.path === undefined) {
     args.push('--time');
     for (const [clock, off] of Object.entries(spec.linux?.timeOffsets ?? {})) {
       const p = `/linux/timeOffsets/${clock}`;
@@ -74,14 +104,16 @@ export function trampolineFor(spec: Spec): Trampoline | undefined {
       args.push(`--${clock}`, String(off.secs ?? 0));
     }
   }
-  // A user namespace made after a pid namespace would not own it; and a time
-  // namespace is entered only by children. Both need the trampoline to fork.
-  const makesPidNs = pid !== undefined && !pid.path && (user !== undefined || time !== undefined);
+  // A user namespace made or joined after a pid namespace would not own it;
+  // and a new time namespace is entered only by children. Both need the trampoline to fork.
+  const makesPidNs = pid !== undefined && !pid.path && (user !== undefined || (time !== undefined && time.path === undefined));
   if (makesPidNs) args.push('--pid');
-  const forks = makesPidNs || time !== undefined;
+  const forks = makesPidNs || (time !== undefined && time.path === undefined);
   if (forks) args.push('--fork', '--kill-child');
-  args.push('--');
-  return { command: UNSHARE, args, makesPidNs, forks, userNs: user !== undefined };
+  const tail = args.length ? [UNSHARE, ...args, '--'] : [];
+  const shape = { makesPidNs, forks, userNs: user !== undefined, joinedUserNs: user?.path };
+  if (join.length) return { command: NSENTER, args: [...join, '--', ...tail], ...shape };
+  return { command: UNSHARE, args: tail.slice(1), ...shape };
 }
 
 function checkMappings(m: IdMapping[] | undefined, pointer: string): void {
@@ -138,7 +170,11 @@ export function writeIdMaps(pid: number, spec: Spec): void {
  * itself, or its child when it forks).
  */
 export async function finishTrampoline(tpid: number, tr: Trampoline, spec: Spec): Promise<number> {
-  if (tr.userNs) {
+  if (tr.joinedUserNs !== undefined) {
+    // Nothing to write; but later steps read the init's /proc/<pid>/ns/user (idmapped mounts), so wait for the join.
+    const want = nsId(tr.joinedUserNs);
+    await waitFor('joining the user namespace', tpid, () => (nsId(`/proc/${tpid}/ns/user`) === want ? true : undefined));
+  } else if (tr.userNs) {
     const own = readlinkSync('/proc/self/ns/user');
     await waitFor('making the user namespace', tpid, () => {
       try {
@@ -160,6 +196,51 @@ export async function finishTrampoline(tpid: number, tr: Trampoline, spec: Spec)
   });
 }
 
+/** A namespace file's identity (device and inode), the same for every path to it; undefined when unreadable. */
+function nsId(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The id maps of the container's user namespace as the host sees them: the
+ * config's for a new one; for one joined by path, read from the kernel:
+ * /proc/<pid>/uid_map read by a host process shows host ids, and for any
+ * other path (a bind-mounted nsfs file) a process in the namespace reads its
+ * own maps, which name ids of the namespace's parent (the host's for a
+ * namespace made by a container runtime on this host).
+ */
+export function containerMappings(spec: Spec): { uid: IdMapping[]; gid: IdMapping[] } | undefined {
+  const ns = spec.linux?.namespaces ?? [];
+  const user = ns.find((n) => n.type === 'user');
+  if (!user) return undefined;
+  if (user.path === undefined) return { uid: spec.linux?.uidMappings ?? [], gid: spec.linux?.gidMappings ?? [] };
+  const pointer = `/linux/namespaces/${ns.indexOf(user)}/path`;
+  const proc = /^\/proc\/(\d+)\/ns\/user$/.exec(user.path);
+  const read = (file: 'uid_map' | 'gid_map') => {
+    try {
+      if (proc) return readFileSync(`/proc/${proc[1]}/${file}`, 'utf8');
+      return execFileSync(NSENTER, [`--user=${user.path}`, '--preserve-credentials', '--', '/bin/cat', `/proc/self/${file}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & { stderr?: string };
+      throw new RuntimeError(`cannot read the ${file} of user namespace \`${user.path}\`: ${err.stderr?.trim() || err.code || err.message}`, 'bad-bundle', pointer);
+    }
+  };
+  return { uid: parseMapText(read('uid_map')), gid: parseMapText(read('gid_map')) };
+}
+
+/** The inverse of mapText. */
+export function parseMapText(text: string): IdMapping[] {
+  return text.split('\n').filter((l) => l.trim()).map((l) => {
+    const [containerID, hostID, size] = l.trim().split(/\s+/).map(Number);
+    return { containerID, hostID, size };
+  });
+}
+
 /** The host id that container id 0 maps to, or undefined when 0 is not mapped. */
 export function hostIdOfRoot(m: IdMapping[] | undefined): number | undefined {
   const hit = (m ?? []).find((x) => x.containerID <= 0 && 0 < x.containerID + x.size);
@@ -172,8 +253,9 @@ export function hostIdOfRoot(m: IdMapping[] | undefined): number | undefined {
  * files are out of reach of a user namespace that does not map host root.
  */
 export function chownToContainerRoot(path: string, spec: Spec): void {
-  const uid = hostIdOfRoot(spec.linux?.uidMappings);
-  const gid = hostIdOfRoot(spec.linux?.gidMappings);
+  const maps = containerMappings(spec);
+  const uid = hostIdOfRoot(maps?.uid);
+  const gid = hostIdOfRoot(maps?.gid);
   if (uid !== undefined && gid !== undefined) chownSync(path, uid, gid);
 }
 

@@ -54,7 +54,7 @@ test('idmapped mount config errors name the field', (t) => {
   const r = new Runner();
   t.after(() => r.cleanup());
   const cases: [Parameters<typeof makeBundle>[1], RegExp][] = [
-    [(s) => s.mounts!.push({ destination: '/m', type: 'bind', source: dir, options: ['bind', 'idmap'] }), /\/mounts\/\d+\/options.*needs a new user namespace/],
+    [(s) => s.mounts!.push({ destination: '/m', type: 'bind', source: dir, options: ['bind', 'idmap'] }), /\/mounts\/\d+\/options.*needs a user namespace/],
     [(s) => s.mounts!.push({ destination: '/m', type: 'tmpfs', source: 'tmpfs', options: ['idmap'] }), /\/mounts\/\d+\/options.*must be a bind mount/],
     [(s) => {
       s.linux!.namespaces!.push({ type: 'user' });
