@@ -100,6 +100,17 @@ async function startBerthd(dir: string, extra: string[] = [], plainNode = false)
   };
 }
 
+/** A client subscribed to every event, with a resolver per container id for its `exited` event. */
+async function subscribed(socket: string): Promise<{ c: BerthClient; exits: Map<string, () => void> }> {
+  const c = await BerthClient.connect({ socket, client: 'bench' });
+  const exits = new Map<string, () => void>();
+  c.onEvent((e) => {
+    if (e.type === 'exited') exits.get(e.id)?.();
+  });
+  await c.request('subscribe', {});
+  return { c, exits };
+}
+
 /** One create→start→exit→delete through the socket; the exit is seen as berthd's `exited` event. */
 async function socketCycle(c: BerthClient, exits: Map<string, () => void>, bundle: string, id: string): Promise<number> {
   const t0 = now();
@@ -131,7 +142,7 @@ async function main(): Promise<void> {
   const out: string[] = [];
   let d: Berthd | undefined;
   let nopool: Berthd | undefined;
-  let idlePlain: number;
+  let plain: Berthd | undefined;
   try {
     // Start-up: fresh berthd each time on the same root (the lock is free once the previous one exited).
     const listen: number[] = [];
@@ -155,36 +166,24 @@ async function main(): Promise<void> {
     nopool = (await startBerthd(join(dir, 'nopool'), ['--init-pool', '0'])).d;
     await sleep(300);
     const idleNoPool = rssMb(nopool.pid);
-    // The same berthd, idle after one hello, under Node's default flags: what NODE_FLAGS save.
+    // The same berthd under Node's default flags: what NODE_FLAGS save in memory, and cost per cycle.
     mkdirSync(join(dir, 'plain'));
-    const plain = (await startBerthd(join(dir, 'plain'), [], true)).d;
-    try {
-      (await BerthClient.connect({ socket: plain.socket, client: 'bench' })).close();
-      await sleep(500);
-      idlePlain = rssMb(plain.pid);
-    } finally {
-      await plain.stop();
-    }
+    plain = (await startBerthd(join(dir, 'plain'), [], true)).d;
+    (await BerthClient.connect({ socket: plain.socket, client: 'bench' })).close();
+    await sleep(500);
+    const idlePlain = rssMb(plain.pid);
 
-    const c = await BerthClient.connect({ socket: d!.socket, client: 'bench' });
-    const exits = new Map<string, () => void>();
-    c.onEvent((e) => {
-      if (e.type === 'exited') exits.get(e.id)?.();
-    });
-    await c.request('subscribe', {});
-    const c0 = await BerthClient.connect({ socket: nopool.socket, client: 'bench' });
-    const exits0 = new Map<string, () => void>();
-    c0.onEvent((e) => {
-      if (e.type === 'exited') exits0.get(e.id)?.();
-    });
-    await c0.request('subscribe', {});
-    const samples = new Map<string, number[]>([['berthd (socket)', []], ['berthd, no pool', []], ...clis.map((r) => [r.name, []] as [string, number[]])]);
+    const runs = [
+      { name: 'berthd (socket)', ...(await subscribed(d!.socket)) },
+      { name: 'berthd, no pool', ...(await subscribed(nopool.socket)) },
+      { name: 'berthd, defaults', ...(await subscribed(plain.socket)) },
+    ];
+    const c = runs[0].c;
+    const samples = new Map<string, number[]>([...runs.map((r) => [r.name, []] as [string, number[]]), ...clis.map((r) => [r.name, []] as [string, number[]])]);
     const failures = new Map<string, number>();
-    for (let i = 0; i < 2; i++) await socketCycle(c, exits, trueBundle.dir, `warm-${i}`);
-    for (let i = 0; i < 2; i++) await socketCycle(c0, exits0, trueBundle.dir, `warm-${i}`);
+    for (const r of runs) for (let i = 0; i < 2; i++) await socketCycle(r.c, r.exits, trueBundle.dir, `warm-${i}`);
     for (let i = 0; i < iterations; i++) {
-      samples.get('berthd (socket)')!.push(await socketCycle(c, exits, trueBundle.dir, `b-${i}`));
-      samples.get('berthd, no pool')!.push(await socketCycle(c0, exits0, trueBundle.dir, `b-${i}`));
+      for (const r of runs) samples.get(r.name)!.push(await socketCycle(r.c, r.exits, trueBundle.dir, `b-${i}`));
       for (const r of clis) {
         try {
           samples.get(r.name)!.push((await cycle(r, ctxs.get(r.name)!, `c-${i}`)).cycle);
@@ -194,9 +193,11 @@ async function main(): Promise<void> {
         }
       }
     }
-    c0.close();
+    for (const r of runs.slice(1)) r.c.close();
     await nopool.stop();
     nopool = undefined;
+    await plain.stop();
+    plain = undefined;
     out.push('', `create→start→exit→delete of /bin/true (${iterations} interleaved rounds, ms):`);
     for (const [name, s] of samples) out.push(`  ${name.padEnd(16)} median ${median(s).toFixed(1).padStart(6)}  p95 ${p95(s).toFixed(1).padStart(6)}${failures.get(name) ? `  (${failures.get(name)} failed)` : ''}`);
 
@@ -236,6 +237,7 @@ async function main(): Promise<void> {
   } finally {
     await d?.stop();
     await nopool?.stop();
+    await plain?.stop();
     for (const r of clis) forceDeleteAll(r, ctxs.get(r.name)!);
     trueBundle.cleanup();
     sleepBundle.cleanup();

@@ -23,5 +23,18 @@ export interface DaemonRuntime extends Runtime {
 
 export function loadRuntime(pool?: InitPool): DaemonRuntime {
   const base = { ...runtime, pause, resume, update, stats: containerStats, exec };
-  return pool ? { ...base, pool, create: (ctx, opts) => create(ctx, opts, pool.take) } : base;
+  if (!pool) return base;
+  return {
+    ...base,
+    pool,
+    create: async (ctx, opts) => {
+      // The lease may wait while a burst holds every pooled init; it ends with the create, used or not.
+      const lease = await pool.lease(opts);
+      try {
+        return await create(ctx, opts, lease.take);
+      } finally {
+        lease.release();
+      }
+    },
+  };
 }

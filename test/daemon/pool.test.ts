@@ -3,11 +3,13 @@
 // nothing of berthd's, are not containers; a create takes one (its output
 // reaches the container's log through the renamed slot file) and the pool
 // refills; a terminal container falls back to a fresh init; SIGKILL or
-// SIGTERM of berthd leaves no pooled init behind.
+// SIGTERM of berthd leaves no pooled init behind; a burst of concurrent
+// creates is served by a pool that grows (bounded) and shrinks back.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { after, test } from 'node:test';
 import type { ContainerEvent } from '../../helper/protocol/events';
+import { POOL_MAX } from '../../helper/daemon/pool';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, sleep, startBerthd, type Berthd } from './harness';
 
@@ -153,5 +155,41 @@ test('killing berthd (SIGKILL or SIGTERM) leaves no pooled init behind', async (
     const pids = await fullPool(b, 2);
     await b[how]();
     await until(`pooled inits ${pids.join(',')} gone after berthd's ${how}`, () => pids.every((p) => !alive(p) || !cmdline(p).includes('init.js')), 5000);
+  }
+});
+
+test(`a burst of concurrent creates: every one is served, at most ${POOL_MAX} pooled init stages at once, the pool grows and shrinks back`, async () => {
+  const b = await berthd();
+  await fullPool(b, 2);
+  const x = makeBundle(['sleep', '30']);
+  bundles.push(x);
+  const c = await b.connect();
+  const n = 20;
+  let peak = 0;
+  let sampling = true;
+  // init.js children of berthd: pooled ones, and inits of creates not yet exec'd into `sleep`.
+  const sampler = (async () => {
+    while (sampling) {
+      peak = Math.max(peak, pooled(b.child.pid!).length);
+      await sleep(5);
+    }
+  })();
+  try {
+    const runs = await Promise.allSettled(Array.from({ length: n }, (_, i) => c.request('run', { id: `burst-${i}`, bundle: x.dir })));
+    sampling = false;
+    await sampler;
+    assert.deepEqual(runs.filter((r) => r.status === 'rejected'), [], 'every create of the burst succeeded');
+    // Counted: pooled inits, creates in progress, and created containers whose start (the next request of their `run`) has not yet
+    // replaced init.js by `sleep`; a few of the last kind beside the bound. Unbounded, all 20 boot at once.
+    assert.ok(peak <= POOL_MAX + 3, `at most ${POOL_MAX} init stages booting at once during the burst (saw ${peak} init.js processes)`);
+    console.log(`burst of ${n}: at most ${peak} init.js processes at once`);
+    const grown = await until('the pool grown past its base size after the burst', () => pooled(b.child.pid!).length > 2 && pooled(b.child.pid!).length);
+    assert.ok(grown <= POOL_MAX, `grown to ${grown}, at most ${POOL_MAX}`);
+    await Promise.all(Array.from({ length: n }, (_, i) => c.request('delete', { id: `burst-${i}`, force: true })));
+    // Back to the base size once idle (IDLE_MS in pool.ts).
+    await until('the pool back to 2 when idle', () => pooled(b.child.pid!).length === 2, 15_000);
+  } finally {
+    sampling = false;
+    c.close();
   }
 });
