@@ -11,6 +11,7 @@ import { LimitedReader } from '../protocol/framing';
 import { isMethod, type Method, PerContainer } from '../protocol/methods';
 import { checkParams } from '../protocol/validate';
 import type { AuditLog } from './audit';
+import { Backlog } from './backlog';
 import type { EventBus } from './bus';
 import type { Console } from './console';
 import type { Containers, Peer } from './containers';
@@ -43,6 +44,8 @@ export class Connection {
   private sessions = new Map<string, Session>();
   private closers = new Set<() => void>();
   private closed = false;
+  /** Output notifications queued to this client and not yet written (backlog.ts). */
+  private backlog = new Backlog();
 
   constructor(private readonly socket: Socket, readonly peer: Peer, private readonly shared: Shared, onClose: () => void) {
     const writer = new SocketMessageWriter(socket);
@@ -79,6 +82,22 @@ export class Connection {
 
   close(): void {
     this.socket.destroy();
+  }
+
+  /**
+   * The client stopped reading: its output sessions end here (their stop()
+   * detaches them from the console or log), each with a sessionClosed that
+   * says why, queued behind what it has not read. The connection stays: the
+   * client may attach again, and gets the scrollback.
+   */
+  private overflowed(): void {
+    const reason = `client not reading: more than ${this.backlog.cap} bytes of output unsent; detached (the container keeps running; attach again for the scrollback)`;
+    for (const [session, s] of this.sessions) {
+      s.stop();
+      this.sessions.delete(session);
+      void this.rpc.sendNotification(Notifications.sessionClosed, { session, id: s.id, reason }).catch(() => undefined);
+    }
+    this.shared.log('warn', 'detached a client that does not read its output', { uid: this.peer.uid, pid: this.peer.pid, unsent: this.backlog.bytes });
   }
 
   private auditError(method: string, id: string | undefined, code: number, message: string, ms?: number): void {
@@ -133,13 +152,19 @@ export class Connection {
         const session = newSessionId();
         this.sessions.set(session, { id, stream, stop, console });
         const send = (data: Buffer) => {
-          if (!this.closed) void this.rpc.sendNotification(Notifications.output, { session, id, stream, data: data.toString('base64') }).catch(() => undefined);
+          if (this.closed || !this.sessions.has(session)) return;
+          const encoded = data.toString('base64');
+          if (!this.backlog.admit(encoded.length)) return this.overflowed();
+          void this.rpc
+            .sendNotification(Notifications.output, { session, id, stream, data: encoded })
+            .catch(() => undefined)
+            .finally(() => this.backlog.sent(encoded.length));
         };
         const end = (reason: string) => {
           if (!this.sessions.delete(session) || this.closed) return;
           void this.rpc.sendNotification(Notifications.sessionClosed, { session, id, reason }).catch(() => undefined);
         };
-        return { session, send, end };
+        return { session, send, end, roomFor: (n: number) => this.backlog.bytes + n <= this.backlog.cap };
       },
       closeSession: (session) => {
         const s = this.sessions.get(session);

@@ -23,7 +23,8 @@ export interface CallContext {
   subscribe(ids?: string[]): string;
   unsubscribe(subscription: string): boolean;
   /** Registers a session on this connection; `stop` runs on detach or disconnect. */
-  openSession(id: string, stream: 'console' | 'log', stop: () => void, console?: Console): { session: string; send: (data: Buffer) => void; end: (reason: string) => void };
+  /** `roomFor(n)`: whether n more bytes of output fit in this client's backlog now (backlog.ts); past it, send closes every output session of the client. */
+  openSession(id: string, stream: 'console' | 'log', stop: () => void, console?: Console): { session: string; send: (data: Buffer) => void; end: (reason: string) => void; roomFor: (bytes: number) => boolean };
   closeSession(session: string): boolean;
   sessionTarget(session: string): { id: string; stream: 'console' | 'log'; console?: Console } | undefined;
   /** Sends a notification to this connection (dropped once it is closed). */
@@ -36,6 +37,8 @@ type Handler<M extends Method> = (c: CallContext, p: ParamsOf<M>) => Promise<Res
 type HandlerTable = { [M in Method]?: Handler<M> };
 
 const empty = {} as Record<string, never>;
+/** Followed log output read per 200 ms tick (base64 grows it by a third on the wire). */
+const FOLLOW_CHUNK_BYTES = 256 * 1024;
 
 export const handlers: HandlerTable = {
   hello: (c, p) => {
@@ -108,11 +111,12 @@ export const handlers: HandlerTable = {
     const data = readFrom(path, 0, p.tail).toString('base64');
     if (!p.follow) return { data };
     let offset = sizeOf(path);
+    // The file is the buffer: a client slow to read gets the next chunk once its backlog has room, never a detach.
     const timer = setInterval(() => {
       const size = sizeOf(path);
       if (size < offset) offset = 0;
-      if (size === offset) return;
-      const chunk = readFrom(path, offset);
+      if (size === offset || !s.roomFor(FOLLOW_CHUNK_BYTES * 2)) return;
+      const chunk = readFrom(path, offset, FOLLOW_CHUNK_BYTES, false);
       offset += chunk.length;
       s.send(chunk);
     }, 200);

@@ -32,14 +32,14 @@ export function capLog(path: string, cap = LOG_FILE_BYTES): boolean {
   return true;
 }
 
-/** Bytes from offset to the end (at most max), or an empty buffer. */
-export function readFrom(path: string, offset: number, max = LOG_FILE_BYTES): Buffer {
+/** Bytes from offset to the end, or an empty buffer; at most max: the last max bytes when tail, else the first. */
+export function readFrom(path: string, offset: number, max = LOG_FILE_BYTES, tail = true): Buffer {
   if (!existsSync(path)) return Buffer.alloc(0);
   const fd = openSync(path, 'r');
   try {
     const size = statSync(path).size;
-    const start = Math.max(offset, size - max, 0);
-    const buf = Buffer.alloc(Math.max(0, size - start));
+    const start = tail ? Math.max(offset, size - max, 0) : Math.min(offset, size);
+    const buf = Buffer.alloc(Math.max(0, Math.min(size - start, max)));
     const n = buf.length ? readSync(fd, buf, 0, buf.length, start) : 0;
     return buf.subarray(0, n);
   } finally {
