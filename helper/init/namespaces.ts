@@ -2,8 +2,10 @@
 // before spawning us): first join those given by path, then unshare the new
 // ones in one call. The init has already been placed in its cgroup, so a new
 // cgroup namespace is rooted there.
+import { writeFileSync } from 'node:fs';
 import * as C from '../linux/constants';
 import { NS_FLAG, setnsPath, unshare } from '../linux/ns';
+import { timeOffsetsText } from '../runtime/timens';
 import type { Spec } from '../spec/types';
 import { at } from './errors';
 
@@ -19,8 +21,8 @@ export function enterNamespaces(spec: Spec): NsResult {
   let ownMountNs = false;
   let newUts = false;
   list.forEach((ns, i) => {
-    // pid: made by the parent (or the trampoline); user and time namespaces, new or joined: by the trampoline (helper/runtime/userns.ts).
-    if (ns.type === 'pid' || ns.type === 'user' || ns.type === 'time') return;
+    // pid: made by the parent (or the trampoline); user namespaces and joined time namespaces: by the trampoline (helper/runtime/userns.ts).
+    if (ns.type === 'pid' || ns.type === 'user' || (ns.type === 'time' && ns.path)) return;
     if (ns.path) {
       at(`/linux/namespaces/${i}/path`, () => {
         // A thread sharing its fs_struct with others may not change mount namespace.
@@ -35,5 +37,7 @@ export function enterNamespaces(spec: Spec): NsResult {
     }
   });
   if (flags) at('/linux/namespaces', () => unshare(flags));
+  // A new time namespace is entered by our children and by the container's process at execve: its offsets go in first (helper/runtime/timens.ts).
+  if (flags & C.CLONE_NEWTIME) at('/linux/timeOffsets', () => writeFileSync('/proc/self/timens_offsets', timeOffsetsText(spec)));
   return { ownMountNs, newUts };
 }

@@ -134,7 +134,8 @@ function joinTrampoline(kinds: string[], nsPath: (type: 'user' | 'time') => stri
   if (!user && !time) return undefined;
   const args: string[] = [];
   if (user) args.push(`--user=${nsPath('user')}`, '--setuid', '0', '--setgid', '0');
-  if (time) args.push(`--time=${nsPath('time')}`);
+  // The init makes a new time namespace for its children and its own execve (timens.ts): time_for_children is the container's before `start` too.
+  if (time) args.push(`--time=${nsPath('time')}_for_children`);
   args.push('--');
   return { command: NSENTER, args, makesPidNs: false, forks: false, userNs: user };
 }

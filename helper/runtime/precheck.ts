@@ -4,6 +4,7 @@ import type { Finding } from '../spec/finding';
 import type { Spec } from '../spec/types';
 import { hostFindings } from './hostcheck';
 import { idmapFindings } from './idmap';
+import { timeFindings } from './timens';
 
 export function unsupportedFindings(raw: unknown): Finding[] {
   const out: Finding[] = [];
@@ -13,6 +14,7 @@ export function unsupportedFindings(raw: unknown): Finding[] {
   out.push(...sysctlFindings(spec));
   out.push(...hostFindings(spec));
   out.push(...idmapFindings(spec));
+  out.push(...timeFindings(spec));
   return out;
 }
 

@@ -1,29 +1,30 @@
-// User and time namespaces for the init, through a single-threaded step.
+// User namespaces for the init, through a single-threaded step; and time
+// namespaces joined by path, for the same reason. (A new time namespace is
+// made by the init itself: helper/runtime/timens.ts.)
 //
 // Why a trampoline: the kernel lets only a single-threaded process create or
 // join a user namespace (unshare/setns CLONE_NEWUSER fail with EINVAL in a
-// Node process, which always has several threads), and a time namespace's
-// offsets must be written before any process enters it, which only a fork
-// after unshare(CLONE_NEWTIME) gives. util-linux's unshare(1) is that step:
-// already installed (Debian's util-linux, essential), single-threaded, and it
-// does exactly this sequence. Measured here: `unshare -U -p -f --keep-caps --
-// /bin/true` costs under 5 ms, so Node's own start-up (about 80 ms) stays the
-// cost of the init stage.
+// Node process, which always has several threads), and setns into a time
+// namespace too (EUSERS). util-linux's unshare(1) and nsenter(1) are that
+// step: already installed (Debian's util-linux, essential), single-threaded,
+// and they do exactly this sequence. Measured here: `unshare -U -p -f
+// --keep-caps -- /bin/true` costs under 5 ms, so Node's own start-up (about
+// 80 ms) stays the cost of the init stage.
 //
 // The sequence, for a config with a new user namespace:
 //   parent: spawn `unshare --user --keep-caps [--pid --fork --kill-child]
-//           [--time --monotonic S --boottime S] -- node init.js`
-//   unshare(1): unshare(USER|PID|TIME), sets time offsets, forks; the child
-//           raises every capability it holds in the new user namespace into
-//           the ambient set (--keep-caps) and execs node, so the init keeps
-//           them although its uid is not mapped yet
+//           -- node init.js`
+//   unshare(1): unshare(USER|PID), forks; the child raises every capability
+//           it holds in the new user namespace into the ambient set
+//           (--keep-caps) and execs node, so the init keeps them although
+//           its uid is not mapped yet
 //   parent: sees the new user namespace in /proc/<unshare>/ns/user, writes
 //           setgroups, gid_map and uid_map there (the spec's "written by the
 //           parent"), then drives the init as usual
 //   init:   becomes root of its namespace (helper/init/userns.ts) before
-//           anything else, then unshares the other namespaces, which are so
-//           owned by the container's user namespace (mounting proc, sysfs,
-//           mqueue there needs exactly that)
+//           anything else, then unshares the other namespaces (a new time
+//           namespace included), which are so owned by the container's user
+//           namespace (mounting proc, sysfs, mqueue there needs exactly that)
 // The pid namespace is made by the trampoline after the user namespace, for
 // the same ownership reason; so with a trampoline the parent must not unshare
 // it itself. With --fork the init is unshare(1)'s child: its host pid is the
@@ -85,7 +86,8 @@ export function trampolineFor(spec: Spec): Trampoline | undefined {
   if (time?.path !== undefined && spec.linux?.timeOffsets) {
     throw new RuntimeError(`the time namespace is joined by path (/linux/namespaces/${ns.indexOf(time)}/path): its offsets are its own, remove timeOffsets`, 'bad-bundle', '/linux/timeOffsets');
   }
-  if (!user && !time) return undefined;
+  // A new time namespace alone needs no trampoline: the init makes it (timens.ts says why).
+  if (!user && time?.path === undefined) return undefined;
   const join: string[] = [];
   if (user?.path !== undefined) join.push(`--user=${user.path}`, '--setuid', '0', '--setgid', '0');
   if (time?.path !== undefined) join.push(`--time=${time.path}`);
@@ -95,21 +97,11 @@ export function trampolineFor(spec: Spec): Trampoline | undefined {
     checkMappings(spec.linux?.gidMappings, '/linux/gidMappings');
     args.push('--user', '--keep-caps');
   }
-  if (time && time.path === undefined) {
-    args.push('--time');
-    for (const [clock, off] of Object.entries(spec.linux?.timeOffsets ?? {})) {
-      const p = `/linux/timeOffsets/${clock}`;
-      if (clock !== 'monotonic' && clock !== 'boottime') throw new RuntimeError(`unknown clock \`${clock}\` (monotonic or boottime)`, 'bad-bundle', p);
-      if (off.nanosecs) throw new RuntimeError('offsets are whole seconds here: util-linux unshare(1) sets no nanoseconds', 'runtime', `${p}/nanosecs`);
-      args.push(`--${clock}`, String(off.secs ?? 0));
-    }
-  }
-  // A user namespace made or joined after a pid namespace would not own it;
-  // and a new time namespace is entered only by children. Both need the trampoline to fork.
-  const makesPidNs = pid !== undefined && !pid.path && (user !== undefined || (time !== undefined && time.path === undefined));
-  if (makesPidNs) args.push('--pid');
-  const forks = makesPidNs || (time !== undefined && time.path === undefined);
-  if (forks) args.push('--fork', '--kill-child');
+  // A user namespace made or joined after a pid namespace would not own it,
+  // so the trampoline makes the pid namespace too, and forks to enter it.
+  const makesPidNs = pid !== undefined && !pid.path && user !== undefined;
+  const forks = makesPidNs;
+  if (makesPidNs) args.push('--pid', '--fork', '--kill-child');
   const tail = args.length ? [UNSHARE, ...args, '--'] : [];
   const shape = { makesPidNs, forks, userNs: user !== undefined, joinedUserNs: user?.path };
   if (join.length) return { command: NSENTER, args: [...join, '--', ...tail], ...shape };
