@@ -38,5 +38,7 @@ export function createOptions(id: string, v: Values): CreateOptions {
     noPivot: v['no-pivot'] === true,
     preserveFds: activation ? Math.max(fds, listen) : fds,
     configFile: v.config as string | undefined,
+    // sd_notify, as runc and crun: the container reports readiness through `start` (helper/runtime/notify.ts).
+    notifySocket: process.env.NOTIFY_SOCKET || undefined,
   };
 }

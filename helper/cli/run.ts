@@ -5,6 +5,7 @@
 import { constants } from 'node:os';
 import { runtime } from '../runtime/runtime';
 import { CREATE_HELP, CREATE_OPTIONS, createOptions } from './createflags';
+import { notifyRelayFor } from './start';
 import { attachTerminal } from './terminal';
 import type { Verb } from './verb';
 
@@ -29,11 +30,27 @@ export const verb: Verb = {
       throw e;
     }
     term?.connect();
-    await runtime.start(g.ctx, id);
-    if (v.detach) return 0;
+    const relay = notifyRelayFor(g.ctx, id);
+    let exitedYet = false;
+    void created.exited.then(() => (exitedYet = true));
     const pid = created.state.pid!;
+    try {
+      await runtime.start(g.ctx, id);
+      // Detached, run returns once the container is ready, as runc; in the foreground the relay runs beside the wait.
+      const ready = relay?.ready(pid, () => !exitedYet);
+      if (v.detach) await ready;
+      else void ready?.catch(() => undefined);
+    } catch (e) {
+      relay?.close();
+      throw e;
+    }
+    if (v.detach) {
+      relay?.close();
+      return 0;
+    }
     for (const s of FORWARDED) process.on(s, () => { try { process.kill(pid, s); } catch { /* gone */ } });
     const { code, signal } = await created.exited;
+    relay?.close();
     await term?.drain();
     term?.close();
     if (!v.keep) await runtime.delete(g.ctx, id, true).catch(() => undefined);

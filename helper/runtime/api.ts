@@ -28,6 +28,8 @@ export interface CreateOptions {
   noPivot?: boolean;
   /** Number of fds after 0-2 passed through to the container (runc --preserve-fds). */
   preserveFds?: number;
+  /** The caller's NOTIFY_SOCKET: the container gets a socket whose READY=1 `start` relays there (notify.ts). */
+  notifySocket?: string;
   /** stdio of the container's process; default: the caller's 0, 1, 2. */
   stdio?: [number, number, number];
 }

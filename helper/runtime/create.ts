@@ -19,6 +19,7 @@ import { idmapHostFds } from './idmap';
 import { attachCgroup, deferredLimits } from './cgroups';
 import type { CgroupHandle } from '../linux/cgroups';
 import { checkConfig, parseConfig } from './config';
+import { addNotifyMount, checkNotifySocket } from './notify';
 import { RuntimeError } from './errors';
 import { runHooks } from './hooks';
 import { moveNetDevices } from './netdevices';
@@ -42,6 +43,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
   const parsed = parseConfig(opts.bundle, opts.configFile);
   const { spec, bundle } = parsed;
   if (opts.env?.length && spec.process) spec.process.env = [...(spec.process.env ?? []), ...opts.env];
+  if (opts.notifySocket) checkNotifySocket(opts.notifySocket);
   const terminal = spec.process?.terminal === true;
   if (terminal && opts.consoleSocket === undefined && opts.consoleFd === undefined) {
     throw new RuntimeError('cannot allocate a tty without --console-socket when the container detaches', 'bad-argument', '/process/terminal');
@@ -63,6 +65,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
       store.reserve(opts.id);
       let cg: CgroupHandle | undefined;
       try {
+        if (opts.notifySocket) addNotifyMount(spec, store.dir(opts.id), opts.notifySocket);
         store.writeConfig(opts.id, spec);
         mkfifo(store.fifo(opts.id), 0o600);
         // User and time namespaces need a single-threaded step before node (userns.ts).
