@@ -6,11 +6,14 @@
 // The master must outlive a kill -9 of berthd, or the container's terminal
 // dies with it. So berthd also hands a copy to a keeper — a `sleep infinity`
 // in its own session holding the master as fd 3 — and a restarted berthd
-// takes it back with pidfd_getfd (keeper.ts).
+// takes it back with pidfd_getfd (keeper.ts). The scrollback is kept on
+// disk as well (scrollbackFile.ts), so that berthd's replay starts where the
+// console was when it died.
 import { closeSync, rmSync, write } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { ReadStream } from 'node:tty';
 import { SCROLLBACK_BYTES } from '../protocol/version';
+import { ScrollbackFile } from './scrollbackFile';
 import { recvFds, setWinsize } from './sys';
 
 export interface ConsoleSink {
@@ -29,8 +32,22 @@ export class Console {
   private pending: Buffer[] = [];
   private writing = false;
   private closeHandlers: (() => void)[] = [];
+  private persisted?: ScrollbackFile;
 
-  constructor(readonly id: string, readonly fd: number) {
+  /** persist: a file for the scrollback (replayed from it first, then appended to), or none (exec'd terminals). */
+  constructor(readonly id: string, readonly fd: number, persist?: string, onPersistError?: (e: Error) => void) {
+    if (persist) {
+      const earlier = ScrollbackFile.read(persist);
+      if (earlier.length) {
+        this.chunks.push(earlier);
+        this.bytes = earlier.length;
+      }
+      try {
+        this.persisted = new ScrollbackFile(persist, SCROLLBACK_BYTES, onPersistError);
+      } catch (e) {
+        onPersistError?.(e as Error);
+      }
+    }
     // A pty master is a TTY to libuv: net.Socket refuses it, tty.ReadStream
     // reads it; input goes through fs.write (see flush).
     this.stream = new ReadStream(fd);
@@ -44,12 +61,14 @@ export class Console {
     this.chunks.push(d);
     this.bytes += d.length;
     while (this.bytes - this.chunks[0].length >= SCROLLBACK_BYTES) this.bytes -= this.chunks.shift()!.length;
+    this.persisted?.append(d);
     for (const sink of this.sinks.values()) sink(d);
   }
 
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
+    this.persisted?.close();
     for (const h of this.closeHandlers) h();
     for (const end of this.enders.values()) end();
     this.enders.clear();

@@ -124,7 +124,7 @@ export class Containers {
         const fd = await receiver.received;
         record.keeper = spawnKeeper(fd);
         this.records.save(record); // still with its intent: a restart now also stops the keeper
-        l.console = new Console(p.id, fd);
+        l.console = this.newConsole(p.id, fd);
         if (p.consoleSize) l.console.resize(p.consoleSize.rows, p.consoleSize.cols);
       }
       l.watched = true;
@@ -143,6 +143,11 @@ export class Containers {
       receiver?.close();
       if (stdio) closeStdio(stdio);
     }
+  }
+
+  /** A container's console, its scrollback kept on disk so a restarted berthd replays it. */
+  private newConsole(id: string, fd: number): Console {
+    return new Console(id, fd, this.records.scrollbackPath(id), (e) => this.log('warn', 'console scrollback not persisted any more', { id, error: e.message }));
   }
 
   private async undoCreate(id: string): Promise<void> {
@@ -305,7 +310,7 @@ export class Containers {
       this.live.set(id, l);
       if (record.terminal && record.keeper) {
         const fd = reclaim(record.keeper);
-        if (fd !== undefined) l.console = new Console(id, fd);
+        if (fd !== undefined) l.console = this.newConsole(id, fd);
       }
       adopted++;
     }

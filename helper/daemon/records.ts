@@ -44,6 +44,11 @@ export class Records {
     return join(this.dir, id, 'output.log');
   }
 
+  /** The console's scrollback (scrollbackFile.ts), kept across berthd restarts. */
+  scrollbackPath(id: string): string {
+    return join(this.dir, id, 'console.scrollback');
+  }
+
   consoleSocket(id: string): string {
     return join(this.dir, id, 'console.sock');
   }

@@ -5,9 +5,12 @@
 // reads keeps getting output all along. `logs --follow` instead reads the
 // file only while the client has room, in bounded chunks.
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { OUTPUT_BACKLOG_BYTES } from '../../helper/daemon/backlog';
 import type { BerthClient } from '../../helper/protocol/client';
+import { SCROLLBACK_BYTES } from '../../helper/protocol/version';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, sleep, startBerthd, usage, type Berthd } from './harness';
 import { RawClient } from './raw';
@@ -66,6 +69,9 @@ test(`a console client that does not read is detached past ${OUTPUT_BACKLOG_BYTE
   console.log(`reading client: ${(fastBytes / 1e6).toFixed(1)} MB in 3 s; berthd RSS ${(rss0 / 1024).toFixed(1)} → max ${(rssMax / 1024).toFixed(1)} MB`);
   assert.ok(grewMb < 20, `berthd's RSS grew by ${grewMb.toFixed(1)} MB (bounded: the slow client's queue is capped)`);
   assert.equal((await fast.request('state', { id: 'flood' })).status, 'running', 'the container keeps running');
+  // The scrollback on disk (scrollbackFile.ts) stays bounded however much went through.
+  const kept = ['console.scrollback', 'console.scrollback.1'].map((f) => statSync(join(b.root, 'berthd@', 'containers', 'flood', f)).size);
+  assert.ok(kept[0] + kept[1] <= 2 * SCROLLBACK_BYTES + 65536, `scrollback files ${kept.join(' + ')} bytes, bounded by twice ${SCROLLBACK_BYTES}`);
   await fast.request('delete', { id: 'flood', force: true });
   // The slow client, reading again, finds the reason after the output it had not read.
   slow.socket.resume();

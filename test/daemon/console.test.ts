@@ -2,7 +2,7 @@
 // served to any number of clients. Two attached clients both see output,
 // detach leaves the container running, resize reaches the pty, a late
 // client gets the scrollback, and after kill -9 of berthd a restarted one
-// takes the console back from its keeper; deleting the container ends the
+// takes the console back from its keeper and replays the scrollback it had; deleting the container ends the
 // attached session with a sessionClosed notification.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -92,6 +92,8 @@ test('after kill -9 of berthd the container keeps running and its console can be
   assert.equal(st.status, 'running');
   assert.equal(st.owner, 'berthd');
   const a = await c.request('attach', { id: 'tty1' });
+  // The scrollback came back from disk: what the console showed before the kill.
+  assert.match(Buffer.from(a.scrollback, 'base64').toString(), /mark-42/, 'scrollback from before the kill -9 replayed');
   const o = collect(c, a.session);
   await c.request('write', { session: a.session, data: enc('echo back-$((5+5))\n') });
   await until(() => o.text().includes('back-10'), 'output through the reclaimed console');
