@@ -13,8 +13,11 @@ export interface MountPlan {
   bind: boolean;
   /** Recursive attributes (rro, rnosuid, …), applied to the whole tree with mount_setattr(AT_RECURSIVE). */
   recursive?: { set: number; clear: number };
-  /** `idmap` / `ridmap`: an ID-mapped bind mount, of the top mount only or of its whole tree (helper/runtime/idmap.ts). */
-  idmap?: { recursive: boolean };
+  /**
+   * `idmap` / `ridmap`: an ID-mapped bind mount, of the top mount only or of its whole tree (helper/runtime/idmap.ts);
+   * `custom` is crun's `idmap=uids=…;gids=…` form, its text after `=` and its index in the options (helper/runtime/idmapopts.ts).
+   */
+  idmap?: { recursive: boolean; custom?: { text: string; index: number } };
   /** Options this runtime recognised but cannot apply (reported, not silently dropped). */
   unsupported: string[];
 }
@@ -61,7 +64,7 @@ const RECURSIVE: Record<string, [number, number]> = {
 export function planMount(options: string[] = []): MountPlan {
   const plan: MountPlan = { flags: 0, propagation: [], data: '', bind: false, unsupported: [] };
   const data: string[] = [];
-  for (const o of options) {
+  for (const [i, o] of options.entries()) {
     if (o in RECURSIVE) {
       const [set, clear] = RECURSIVE[o];
       const r = (plan.recursive ??= { set: 0, clear: 0 });
@@ -70,7 +73,10 @@ export function planMount(options: string[] = []): MountPlan {
     } else if (o in SET) plan.flags |= SET[o];
     else if (o in CLEAR) plan.flags &= ~CLEAR[o];
     else if (o in PROPAGATION) plan.propagation.push(PROPAGATION[o]);
-    else if (o === 'idmap' || o === 'ridmap') plan.idmap = { recursive: o === 'ridmap' || plan.idmap?.recursive === true };
+    else if (o === 'idmap' || o === 'ridmap') plan.idmap = { ...plan.idmap, recursive: o === 'ridmap' || plan.idmap?.recursive === true };
+    else if (o.startsWith('idmap=') || o.startsWith('ridmap=')) {
+      plan.idmap = { recursive: o.startsWith('r') || plan.idmap?.recursive === true, custom: { text: o.slice(o.indexOf('=') + 1), index: i } };
+    }
     else if (o === 'tmpcopyup') plan.unsupported.push(o);
     else data.push(o);
   }

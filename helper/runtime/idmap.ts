@@ -16,7 +16,8 @@ import type { Finding } from '../spec/finding';
 import type { IdMapping, Mount, Spec } from '../spec/types';
 import { RuntimeError } from './errors';
 import { isBind, type HostFds } from './hostfds';
-import { mapText, UNSHARE } from './userns';
+import { IdmapOptionError, parseIdmapOption, type OptionMappings } from './idmapopts';
+import { containerMappings, mapText, UNSHARE } from './userns';
 
 /** Whether the mount entry asks to be ID-mapped. */
 export function isIdmapped(m: Mount): boolean {
@@ -34,12 +35,40 @@ export function idmapFindings(spec: Spec): Finding[] {
     if (!isBind(m)) err('options', 'an ID-mapped mount must be a bind mount');
     else if (!idmapSupported()) err('options', 'ID-mapped mounts need open_tree and mount_setattr, which this kernel lacks (Linux 5.12+)');
     else if (!userNs) err('options', 'an ID-mapped mount needs a user namespace');
-    else if ((m.uidMappings === undefined) !== (m.gidMappings === undefined)) {
+    else if (custom(m) && (m.uidMappings !== undefined || m.gidMappings !== undefined)) {
+      err(`options/${custom(m)!.index}`, 'idmap= brings mappings of its own, and so do the mount\'s uidMappings/gidMappings: keep one');
+    } else if (custom(m)) {
+      try {
+        optionMappings(spec, m);
+      } catch (e) {
+        if (!(e instanceof IdmapOptionError)) throw e;
+        err(`options/${custom(m)!.index}`, `\`${m.options![custom(m)!.index]}\`: ${e.message}`);
+      }
+    } else if ((m.uidMappings === undefined) !== (m.gidMappings === undefined)) {
       err(m.uidMappings === undefined ? 'uidMappings' : 'gidMappings', 'an ID-mapped mount with mappings of its own needs both uidMappings and gidMappings');
     } else if (m.uidMappings?.length === 0) err('uidMappings', 'empty mappings');
     else if (m.gidMappings?.length === 0) err('gidMappings', 'empty mappings');
   });
   return out;
+}
+
+const custom = (m: Mount) => planMount(m.options).idmap?.custom;
+
+/** crun's `idmap=uids=…;gids=…` of mount `m`, its `@` ranges resolved against the container's user namespace. */
+function optionMappings(spec: Spec, m: Mount): OptionMappings {
+  let container: OptionMappings | undefined;
+  try {
+    container = containerMappings(spec);
+  } catch {
+    container = undefined; // a joined namespace that cannot be read: only `@` ranges need it, and they say so
+  }
+  return parseIdmapOption(custom(m)!.text, container);
+}
+
+/** The mappings of the user namespace made for mount `m` alone, or undefined when it uses the container's. */
+function ownMappings(spec: Spec, m: Mount): OptionMappings | undefined {
+  if (m.uidMappings && m.gidMappings) return { uid: m.uidMappings, gid: m.gidMappings };
+  return custom(m) ? optionMappings(spec, m) : undefined;
 }
 
 /**
@@ -56,9 +85,10 @@ export async function idmapHostFds(fds: HostFds, spec: Spec, initPid: number): P
       const m = spec.mounts![i];
       if (!isIdmapped(m)) continue;
       let ns: number;
-      if (m.uidMappings && m.gidMappings) {
-        const key = mapText(m.uidMappings) + '|' + mapText(m.gidMappings);
-        if (!owned.has(key)) owned.set(key, await mappedUserns(m.uidMappings, m.gidMappings, `/mounts/${i}`));
+      const own = ownMappings(spec, m);
+      if (own) {
+        const key = mapText(own.uid) + '|' + mapText(own.gid);
+        if (!owned.has(key)) owned.set(key, await mappedUserns(own.uid, own.gid, `/mounts/${i}`));
         ns = owned.get(key)!;
       } else {
         ns = openSync(`/proc/${initPid}/ns/user`, C.O_RDONLY | C.O_CLOEXEC);
