@@ -34,6 +34,8 @@ interface Live {
   console?: Console;
   /** Exit seen through the runtime's child handle (we are the parent). */
   watched: boolean;
+  /** Not our child (adopted after a restart): when a sweep last saw it alive, to bound when it exited. */
+  seenAlive?: string;
 }
 
 const NOT_FOUND = /does not exist|not found|no such container|ENOENT/i;
@@ -174,10 +176,11 @@ export class Containers {
     this.records.remove(id);
   }
 
-  private exited(id: string, status: ExitStatus): void {
+  private exited(id: string, status: ExitStatus, note?: string): void {
     const l = this.live.get(id);
     if (!l || l.record.exitStatus) return;
     l.record.exitStatus = status;
+    if (note) l.record.exitNote = note;
     if (l.record.intent !== 'delete') this.records.save(l.record);
     this.bus.publish('exited', id, { exitStatus: status });
   }
@@ -314,17 +317,25 @@ export class Containers {
       }
       adopted++;
     }
-    this.sweep();
+    this.sweep(true);
     return { adopted, cleaned };
   }
 
-  private sweep(): void {
+  /** atRecovery: the first sweep of a restarted berthd, before which the previous one was down for an unknown time. */
+  private sweep(atRecovery = false): void {
+    const now = new Date().toISOString();
     for (const [id, l] of this.live) {
       const r = l.record;
       if (r.intent) continue;
-      if (!l.watched && !r.exitStatus && r.pid && !alive(r.pid, r.pidStart)) {
-        // Not our child any more: the exit happened, its status is lost.
-        this.exited(id, { code: null, signal: null, at: new Date().toISOString() });
+      if (!l.watched && !r.exitStatus && r.pid) {
+        if (alive(r.pid, r.pidStart)) l.seenAlive = now;
+        else {
+          // Not our child any more: the exit happened, its status went to whoever reaped it (the host's init).
+          const when = atRecovery || !l.seenAlive ? 'while no berthd was running (seen at start-up)' : `between ${l.seenAlive} and ${now}`;
+          const note = `exit status unknown: the container exited ${when}; berthd was restarted after it started, so it was not its parent`;
+          this.log('warn', 'container exited, status unknown', { id, pid: r.pid, note });
+          this.exited(id, { code: null, signal: null, at: now }, note);
+        }
       }
       if (!r.terminal) {
         try {

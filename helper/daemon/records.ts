@@ -26,6 +26,8 @@ export interface ContainerRecord {
   /** config.json left linux.cgroupsPath unset: the cgroup is named for the id and is this container's alone. */
   defaultCgroup?: boolean;
   exitStatus?: ExitStatus;
+  /** Why exitStatus has code and signal null, and when the exit happened as far as berthd can tell. */
+  exitNote?: string;
 }
 
 export class Records {

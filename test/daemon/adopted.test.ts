@@ -1,0 +1,80 @@
+// Exits of containers that outlive berthd: after a kill -9 and a restart,
+// berthd is no longer the parent of the containers it adopts, so their exit
+// status is lost to whoever reaps them. berthd still records that they
+// exited (status stopped, exitStatus with code and signal null) and, in its
+// record and log, why the status is unknown and when the exit happened as
+// far as it can tell: while no berthd ran, or between two sweeps.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { makeBundle, type Bundle } from '../fixtures/bundle';
+import { cleanupDir, makeDir, sleep, startBerthd, type Berthd } from './harness';
+
+let b: Berthd;
+let dir: string;
+const bundles: Bundle[] = [];
+
+before(async () => {
+  dir = makeDir();
+  b = await startBerthd(dir);
+});
+
+after(async () => {
+  await b.stop();
+  for (const x of bundles) x.cleanup();
+  await cleanupDir(dir);
+});
+
+function note(id: string): string | undefined {
+  return (JSON.parse(readFileSync(join(b.root, 'berthd@', 'containers', id, 'record.json'), 'utf8')) as { exitNote?: string }).exitNote;
+}
+
+async function stopped(id: string): Promise<{ code: number | null; signal: string | null } | undefined> {
+  const c = await b.connect();
+  try {
+    const deadline = Date.now() + 8000;
+    for (;;) {
+      const st = await c.request('state', { id });
+      if (st.status === 'stopped' && st.exitStatus) return st.exitStatus;
+      assert.ok(Date.now() < deadline, `${id} seen stopped with an exit status (now ${st.status})`);
+      await sleep(100);
+    }
+  } finally {
+    c.close();
+  }
+}
+
+test('a container that exits after berthd restarted: stopped, status unknown, the exit bounded between two sweeps', async () => {
+  const x = makeBundle(['sh', '-c', 'sleep 2; exit 4']);
+  bundles.push(x);
+  const c = await b.connect();
+  await c.request('run', { id: 'later', bundle: x.dir });
+  c.close();
+  await b.crash();
+  b = await b.restart();
+  const st = await stopped('later');
+  assert.deepEqual({ code: st?.code, signal: st?.signal }, { code: null, signal: null }, 'code 4 went to the reaper; berthd does not invent one');
+  assert.match(note('later') ?? '', /^exit status unknown: the container exited between \S+ and \S+; berthd was restarted after it started, so it was not its parent$/);
+  assert.match(b.stderr(), /container exited, status unknown id=later/);
+});
+
+test('a container that exits while no berthd runs: seen at start-up, said so', async () => {
+  const x = makeBundle(['sh', '-c', 'sleep 0.3; exit 4']);
+  bundles.push(x);
+  const c = await b.connect();
+  await c.request('run', { id: 'meanwhile', bundle: x.dir });
+  c.close();
+  await b.crash();
+  await sleep(800);
+  b = await b.restart();
+  const st = await stopped('meanwhile');
+  assert.equal(st?.code, null);
+  assert.match(note('meanwhile') ?? '', /the container exited while no berthd was running \(seen at start-up\)/);
+  // A container berthd did parent keeps its real status: the same bundle, run and exited under this berthd.
+  const c2 = await b.connect();
+  await c2.request('run', { id: 'parented', bundle: x.dir });
+  c2.close();
+  assert.equal((await stopped('parented'))?.code, 4);
+  assert.equal(note('parented'), undefined);
+});
