@@ -45,14 +45,21 @@ async function stopped(id: string): Promise<{ code: number | null; signal: strin
   }
 }
 
-test('a container that exits after berthd restarted: stopped, status unknown, the exit bounded between two sweeps', async () => {
-  const x = makeBundle(['sh', '-c', 'sleep 2; exit 4']);
+/** Runs `sh -c script` as id, then kill -9s berthd and starts another after downMs. */
+async function runThenRestart(id: string, script: string, downMs = 0): Promise<Bundle> {
+  const x = makeBundle(['sh', '-c', script]);
   bundles.push(x);
   const c = await b.connect();
-  await c.request('run', { id: 'later', bundle: x.dir });
+  await c.request('run', { id, bundle: x.dir });
   c.close();
   await b.crash();
+  await sleep(downMs);
   b = await b.restart();
+  return x;
+}
+
+test('a container that exits after berthd restarted: stopped, status unknown, the exit bounded between two sweeps', async () => {
+  await runThenRestart('later', 'sleep 2; exit 4');
   const st = await stopped('later');
   assert.deepEqual({ code: st?.code, signal: st?.signal }, { code: null, signal: null }, 'code 4 went to the reaper; berthd does not invent one');
   assert.match(note('later') ?? '', /^exit status unknown: the container exited between \S+ and \S+; berthd was restarted after it started, so it was not its parent$/);
@@ -60,14 +67,7 @@ test('a container that exits after berthd restarted: stopped, status unknown, th
 });
 
 test('a container that exits while no berthd runs: seen at start-up, said so', async () => {
-  const x = makeBundle(['sh', '-c', 'sleep 0.3; exit 4']);
-  bundles.push(x);
-  const c = await b.connect();
-  await c.request('run', { id: 'meanwhile', bundle: x.dir });
-  c.close();
-  await b.crash();
-  await sleep(800);
-  b = await b.restart();
+  const x = await runThenRestart('meanwhile', 'sleep 0.3; exit 4', 800);
   const st = await stopped('meanwhile');
   assert.equal(st?.code, null);
   assert.match(note('meanwhile') ?? '', /the container exited while no berthd was running \(seen at start-up\)/);
