@@ -28,6 +28,8 @@ function findTests(dir) {
 }
 
 if (filter.length === 0) {
+  // On a fresh machine (after scripts/demo.sh), the Debian packages the tests drive.
+  step('dependencies', 'scripts/test-deps.sh', []);
   step('build', 'node', ['esbuild.mjs']);
   step('typecheck', 'npx', ['tsc', '--noEmit', '-p', '.']);
   step('lint', 'npx', ['eslint', '.']);
