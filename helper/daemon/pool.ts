@@ -22,9 +22,9 @@
 // previous one, up to `max`) and shrinks back to its base size after
 // IDLE_MS without a take. A burst is also bounded: at most `max` creates
 // hold a pooled init at once; the rest wait in order for the next one (or
-// spawn their own after WAIT_MS), so 100 concurrent creates boot at most
-// `max` Node processes at a time instead of 100 (memory, and 2 cores that
-// would only switch between them).
+// spawn their own when no create finished for WAIT_MS), so 100 concurrent
+// creates boot at most `max` Node processes at a time instead of 100
+// (memory, and 2 cores that would only switch between them).
 //
 // Pooled inits boot at berthd's own priority: renicing them (19 while
 // booting, restored per thread when taken) measured no different on this
@@ -59,7 +59,7 @@ export const POOL_MAX = 8;
 const BURST_GAP_MS = 250;
 /** No take for this long: back to the base size. */
 const IDLE_MS = 10_000;
-/** A create waiting for a pooled init spawns its own after this. */
+/** A create waiting for a pooled init spawns its own once no create has finished for this long. */
 const WAIT_MS = 2000;
 
 const NO_LEASE: Lease = { take: () => undefined, release: () => undefined };
@@ -77,9 +77,8 @@ export class InitPool {
   private leased = 0;
   private waiters: ((slot: Slot | undefined) => void)[] = [];
   private lastTake = 0;
+  private lastRelease = 0;
   private shrink?: NodeJS.Timeout;
-  /** Creates served by a pooled init, and those that spawned their own (for the bench). */
-  readonly counts = { pooled: 0, fresh: 0, waited: 0 };
 
   /** size: ready inits kept at rest. */
   constructor(readonly size: number, private readonly log: Logger) {
@@ -114,31 +113,34 @@ export class InitPool {
     if (this.closed || !this.dir || !servableOptions(opts)) return NO_LEASE;
     this.noteTake();
     let slot = this.pop();
-    if (!slot && !this.closed) {
+    if (!slot && !this.closed && this.leased >= this.max) {
       // max creates hold a pooled init already: wait for one of them to finish.
-      this.counts.waited++;
       slot = await new Promise<Slot | undefined>((resolve) => {
         const wake = (s: Slot | undefined) => {
           clearTimeout(timer);
           resolve(s);
         };
-        const timer = setTimeout(() => {
+        // Waits as long as creates keep finishing; gives up (and spawns its own) only when none did for WAIT_MS (hooks that hang, say).
+        const giveUp = () => {
+          const idle = Date.now() - this.lastRelease;
+          if (idle < WAIT_MS) {
+            timer = setTimeout(giveUp, WAIT_MS - idle);
+            return;
+          }
           this.waiters = this.waiters.filter((w) => w !== wake);
           resolve(undefined);
-        }, WAIT_MS);
+        };
+        let timer = setTimeout(giveUp, WAIT_MS);
         this.waiters.push(wake);
       });
     }
-    if (!slot) {
-      this.counts.fresh++;
-      return NO_LEASE;
-    }
+    if (!slot) return NO_LEASE;
     let held: Slot | undefined = slot;
     let done = false;
     return {
       take: (spec, o) => {
         const s = held;
-        if (!s || !servable(spec, o)) return undefined;
+        if (!s || !alive(s) || !servable(spec, o)) return undefined;
         const target = logTarget(o.stdio);
         if (!target) return undefined;
         try {
@@ -149,20 +151,23 @@ export class InitPool {
           return undefined;
         }
         held = undefined;
-        this.counts.pooled++;
         return s.spawned;
       },
       release: () => {
         if (done) return;
         done = true;
         this.leased--;
+        this.lastRelease = Date.now();
         if (held) {
           // Not used (a spec the pool cannot serve): back to the front, or gone.
           if (!this.closed && alive(held)) {
             const back = held;
             back.spawned.child.once('exit', (code, signal) => this.died(back, code, signal));
             this.slots.unshift(back);
-          } else held.spawned.child.kill('SIGKILL');
+          } else {
+            held.spawned.child.kill('SIGKILL');
+            rmSync(held.log, { force: true });
+          }
         }
         this.fill();
       },

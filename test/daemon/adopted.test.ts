@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, sleep, startBerthd, type Berthd } from './harness';
 
+// Container ids below carry our pid: their cgroups are host-wide, and another checkout may run this test at the same time.
 let b: Berthd;
 let dir: string;
 const bundles: Bundle[] = [];
@@ -59,22 +60,22 @@ async function runThenRestart(id: string, script: string, downMs = 0): Promise<B
 }
 
 test('a container that exits after berthd restarted: stopped, status unknown, the exit bounded between two sweeps', async () => {
-  await runThenRestart('later', 'sleep 2; exit 4');
-  const st = await stopped('later');
+  await runThenRestart(`later${process.pid}`, 'sleep 2; exit 4');
+  const st = await stopped(`later${process.pid}`);
   assert.deepEqual({ code: st?.code, signal: st?.signal }, { code: null, signal: null }, 'code 4 went to the reaper; berthd does not invent one');
-  assert.match(note('later') ?? '', /^exit status unknown: the container exited between \S+ and \S+; berthd was restarted after it started, so it was not its parent$/);
-  assert.match(b.stderr(), /container exited, status unknown id=later/);
+  assert.match(note(`later${process.pid}`) ?? '', /^exit status unknown: the container exited between \S+ and \S+; berthd was restarted after it started, so it was not its parent$/);
+  assert.match(b.stderr(), new RegExp(`container exited, status unknown id=later${process.pid}`));
 });
 
 test('a container that exits while no berthd runs: seen at start-up, said so', async () => {
-  const x = await runThenRestart('meanwhile', 'sleep 0.3; exit 4', 800);
-  const st = await stopped('meanwhile');
+  const x = await runThenRestart(`meanwhile${process.pid}`, 'sleep 0.3; exit 4', 800);
+  const st = await stopped(`meanwhile${process.pid}`);
   assert.equal(st?.code, null);
-  assert.match(note('meanwhile') ?? '', /the container exited while no berthd was running \(seen at start-up\)/);
+  assert.match(note(`meanwhile${process.pid}`) ?? '', /the container exited while no berthd was running \(seen at start-up\)/);
   // A container berthd did parent keeps its real status: the same bundle, run and exited under this berthd.
   const c2 = await b.connect();
-  await c2.request('run', { id: 'parented', bundle: x.dir });
+  await c2.request('run', { id: `parented${process.pid}`, bundle: x.dir });
   c2.close();
-  assert.equal((await stopped('parented'))?.code, 4);
-  assert.equal(note('parented'), undefined);
+  assert.equal((await stopped(`parented${process.pid}`))?.code, 4);
+  assert.equal(note(`parented${process.pid}`), undefined);
 });

@@ -15,6 +15,9 @@ import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, sleep, startBerthd, usage, type Berthd } from './harness';
 import { RawClient } from './raw';
 
+// Ids carry our pid: their cgroups are host-wide, and another checkout may run this test at the same time.
+const FLOOD = `flood${process.pid}`;
+const FOLLOW = `follow${process.pid}`;
 let b: Berthd;
 let dir: string;
 let flood: Bundle;
@@ -39,21 +42,21 @@ after(async () => {
 test(`a console client that does not read is detached past ${OUTPUT_BACKLOG_BYTES} bytes unsent; berthd's RSS stays bounded and a reading client keeps its output`, async () => {
   const fast: BerthClient = await b.connect();
   closers.push(() => fast.close());
-  await fast.request('create', { id: 'flood', bundle: flood.dir });
+  await fast.request('create', { id: FLOOD, bundle: flood.dir });
   const slow = await RawClient.open(b.socket);
   closers.push(() => slow.close());
   slow.request(1, 'hello', { protocol: fast.hello.protocol, client: 'never-reads' });
-  slow.request(2, 'attach', { id: 'flood', replay: false });
+  slow.request(2, 'attach', { id: FLOOD, replay: false });
   await slow.waitFor(2);
   const slowSession = (slow.answers.find((a) => a.id === 2)?.result as { session: string }).session;
   slow.socket.pause(); // from here on the kernel's socket buffer fills, then berthd's queue
-  const { session } = await fast.request('attach', { id: 'flood', replay: false });
+  const { session } = await fast.request('attach', { id: FLOOD, replay: false });
   let fastBytes = 0;
   fast.onOutput((o) => {
     if (o.session === session) fastBytes += Buffer.from(o.data, 'base64').length;
   });
   const rss0 = usage(b.child.pid!).rssKb;
-  await fast.request('start', { id: 'flood' });
+  await fast.request('start', { id: FLOOD });
   let rssMax = rss0;
   const marks: number[] = [];
   for (let i = 0; i < 30; i++) {
@@ -68,11 +71,11 @@ test(`a console client that does not read is detached past ${OUTPUT_BACKLOG_BYTE
   const grewMb = (rssMax - rss0) / 1024;
   console.log(`reading client: ${(fastBytes / 1e6).toFixed(1)} MB in 3 s; berthd RSS ${(rss0 / 1024).toFixed(1)} → max ${(rssMax / 1024).toFixed(1)} MB`);
   assert.ok(grewMb < 20, `berthd's RSS grew by ${grewMb.toFixed(1)} MB (bounded: the slow client's queue is capped)`);
-  assert.equal((await fast.request('state', { id: 'flood' })).status, 'running', 'the container keeps running');
+  assert.equal((await fast.request('state', { id: FLOOD })).status, 'running', 'the container keeps running');
   // The scrollback on disk (scrollbackFile.ts) stays bounded however much went through.
-  const kept = ['console.scrollback', 'console.scrollback.1'].map((f) => statSync(join(b.root, 'berthd@', 'containers', 'flood', f)).size);
+  const kept = ['console.scrollback', 'console.scrollback.1'].map((f) => statSync(join(b.root, 'berthd@', 'containers', FLOOD, f)).size);
   assert.ok(kept[0] + kept[1] <= 2 * SCROLLBACK_BYTES + 65536, `scrollback files ${kept.join(' + ')} bytes, bounded by twice ${SCROLLBACK_BYTES}`);
-  await fast.request('delete', { id: 'flood', force: true });
+  await fast.request('delete', { id: FLOOD, force: true });
   // The slow client, reading again, finds the reason after the output it had not read.
   slow.socket.resume();
   const deadline = Date.now() + 10_000;
@@ -87,8 +90,8 @@ test('logs --follow reads the file in bounded chunks: a large burst arrives whol
   const x = makeBundle(['sh', '-c', `sleep 0.3; i=0; while [ $i -lt ${lines} ]; do echo "line-$i"; i=$((i+1)); done; sleep 30`]);
   const c = await b.connect();
   try {
-    await c.request('run', { id: 'follow', bundle: x.dir });
-    const r = await c.request('logs', { id: 'follow', follow: true });
+    await c.request('run', { id: FOLLOW, bundle: x.dir });
+    const r = await c.request('logs', { id: FOLLOW, follow: true });
     let text = Buffer.from(r.data, 'base64').toString();
     c.onOutput((o) => {
       if (o.session === r.session) text += Buffer.from(o.data, 'base64').toString();
@@ -98,7 +101,7 @@ test('logs --follow reads the file in bounded chunks: a large burst arrives whol
     const got = text.split('\n').filter(Boolean);
     assert.equal(got.length, lines, 'every line once');
     assert.ok(got.every((l, i) => l === `line-${i}`), 'in order');
-    await c.request('delete', { id: 'follow', force: true });
+    await c.request('delete', { id: FOLLOW, force: true });
   } finally {
     c.close();
     x.cleanup();

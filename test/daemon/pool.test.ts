@@ -164,7 +164,7 @@ test(`a burst of concurrent creates: every one is served, at most ${POOL_MAX} po
   const x = makeBundle(['sleep', '30']);
   bundles.push(x);
   const c = await b.connect();
-  const n = 20;
+  const n = 20; // ids carry our pid: their cgroups are host-wide, and another checkout may run this test at the same time
   let peak = 0;
   let sampling = true;
   // init.js children of berthd: pooled ones, and inits of creates not yet exec'd into `sleep`.
@@ -175,7 +175,7 @@ test(`a burst of concurrent creates: every one is served, at most ${POOL_MAX} po
     }
   })();
   try {
-    const runs = await Promise.allSettled(Array.from({ length: n }, (_, i) => c.request('run', { id: `burst-${i}`, bundle: x.dir })));
+    const runs = await Promise.allSettled(Array.from({ length: n }, (_, i) => c.request('run', { id: `burst${process.pid}-${i}`, bundle: x.dir })));
     sampling = false;
     await sampler;
     assert.deepEqual(runs.filter((r) => r.status === 'rejected'), [], 'every create of the burst succeeded');
@@ -185,7 +185,7 @@ test(`a burst of concurrent creates: every one is served, at most ${POOL_MAX} po
     console.log(`burst of ${n}: at most ${peak} init.js processes at once`);
     const grown = await until('the pool grown past its base size after the burst', () => pooled(b.child.pid!).length > 2 && pooled(b.child.pid!).length);
     assert.ok(grown <= POOL_MAX, `grown to ${grown}, at most ${POOL_MAX}`);
-    await Promise.all(Array.from({ length: n }, (_, i) => c.request('delete', { id: `burst-${i}`, force: true })));
+    await Promise.all(Array.from({ length: n }, (_, i) => c.request('delete', { id: `burst${process.pid}-${i}`, force: true })));
     // Back to the base size once idle (IDLE_MS in pool.ts).
     await until('the pool back to 2 when idle', () => pooled(b.child.pid!).length === 2, 15_000);
   } finally {
