@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../protocol/errors';
 import type { Method, ParamsOf, ResultOf } from '../protocol/methods';
 import { Methods } from '../protocol/methods';
-import { PROTOCOL_VERSION } from '../protocol/version';
+import { LOG_FILE_BYTES, PROTOCOL_VERSION } from '../protocol/version';
 import { featuresDocument } from '../runtime/features';
 import { defaultSpec } from '../spec/default';
 import type { Console } from './console';
@@ -108,9 +108,12 @@ export const handlers: HandlerTable = {
     await c.containers.state(p.id);
     const path = c.containers.records.logPath(p.id);
     if (!c.containers.owned(p.id)) throw new DaemonError(ErrorCode.InvalidState, `container ${p.id}: has no output log (created outside berthd)`, { pointer: '/id' });
-    const data = readFrom(path, 0, p.tail).toString('base64');
+    // Up to a size taken once, so that follow continues exactly where this read stopped.
+    const end = sizeOf(path);
+    const start = Math.max(0, end - (p.tail ?? LOG_FILE_BYTES));
+    const data = readFrom(path, start, end - start, false).toString('base64');
     if (!p.follow) return { data };
-    let offset = sizeOf(path);
+    let offset = end;
     // The file is the buffer: a client slow to read gets the next chunk once its backlog has room, never a detach.
     const timer = setInterval(() => {
       const size = sizeOf(path);

@@ -85,9 +85,9 @@ test(`a console client that does not read is detached past ${OUTPUT_BACKLOG_BYTE
   assert.match(closed()?.params?.reason ?? '', /client not reading: more than 1048576 bytes of output unsent; detached/);
 });
 
-test('logs --follow reads the file in bounded chunks: a large burst arrives whole and in order', async () => {
+test('logs --follow picks up exactly where its first read ended and reads in bounded chunks: a burst arrives whole and in order', async () => {
   const lines = 60_000; // ~0.7 MB: several 256 KiB chunks of follow
-  const x = makeBundle(['sh', '-c', `sleep 0.3; i=0; while [ $i -lt ${lines} ]; do echo "line-$i"; i=$((i+1)); done; sleep 30`]);
+  const x = makeBundle(['sh', '-c', `i=0; while [ $i -lt ${lines} ]; do echo "line-$i"; i=$((i+1)); done; sleep 30`]);
   const c = await b.connect();
   try {
     await c.request('run', { id: FOLLOW, bundle: x.dir });
