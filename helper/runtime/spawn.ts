@@ -51,8 +51,9 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
   }
   const extraFds = extras.fds?.map((fd) => slots.push(fd) - 1);
   // node itself, from a read-only mount (stage-image.ts says why); the last slot, so it never takes a preserved fd's number.
-  const imageSlot = slots.push(stageImageFd()) - 1;
-  const node = `/proc/self/fd/${imageSlot}`;
+  const image = stageImageFd();
+  const imageSlot = image === undefined ? undefined : slots.push(image) - 1;
+  const node = imageSlot === undefined ? process.execPath : `/proc/self/fd/${imageSlot}`;
   let restore: number | undefined;
   // A trampoline that makes the pid namespace does so after the user namespace, which then owns it.
   if (pidNs && !extras.trampoline?.makesPidNs) {
@@ -66,7 +67,7 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
     const child = spawn(tr ? tr.command : node, tr ? [...tr.args, node, script] : [script], {
       argv0: tr ? undefined : 'node',
       stdio: slots,
-      env: { [SYNC_FD_ENV]: String(syncFd), [STAGE_IMAGE_FD_ENV]: String(imageSlot) },
+      env: { [SYNC_FD_ENV]: String(syncFd), ...(imageSlot === undefined ? {} : { [STAGE_IMAGE_FD_ENV]: String(imageSlot) }) },
       // The init must not die with a Ctrl-C aimed at `berth create`'s terminal job.
       detached: false,
     });

@@ -22,6 +22,7 @@
 import { closeSync, writeFileSync } from 'node:fs';
 import { MOUNT_ATTR } from '../linux/mountopts';
 import { mountSetattrRecursive, openTreeClone } from '../linux/mount';
+import { SysError } from '../linux/errors';
 import { RuntimeError } from './errors';
 
 /** Environment variable naming the slot of the image fd in a stage. */
@@ -29,10 +30,42 @@ export const STAGE_IMAGE_FD_ENV = 'BERTH_IMAGE_FD';
 
 let image: number | undefined;
 
-/** The O_PATH fd (close-on-exec in this process) of the read-only node image, made once per process. */
-export function stageImageFd(): number {
-  image ??= readOnlyImage(process.execPath);
+/**
+ * The O_PATH fd (close-on-exec in this process) of the read-only node image,
+ * made once per process; undefined for an unprivileged (rootless) caller,
+ * which cannot clone mounts and cannot write the host's node either, so
+ * there is nothing to protect.
+ */
+export function stageImageFd(): number | undefined {
+  if (image !== undefined || unprivileged) return image;
+  let fd: number;
+  try {
+    fd = openTreeClone(process.execPath, false, process.execPath);
+  } catch (e) {
+    if (e instanceof SysError && e.code === 'EPERM' && process.geteuid?.() !== 0) {
+      unprivileged = true;
+      return undefined;
+    }
+    throw imageError(process.execPath, e);
+  }
+  image = makeReadOnly(fd, process.execPath);
   return image;
+}
+
+let unprivileged = false;
+
+function imageError(path: string, e: unknown): RuntimeError {
+  return new RuntimeError(`cannot make a read-only image of ${path} for the container stages (open_tree): ${(e as Error).message}; berth does not run a stage from a writable host binary`);
+}
+
+function makeReadOnly(fd: number, path: string): number {
+  try {
+    mountSetattrRecursive(fd, MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV, 0, path);
+  } catch (e) {
+    closeSync(fd);
+    throw new RuntimeError(`cannot make the image of ${path} read-only (mount_setattr): ${(e as Error).message}`);
+  }
+  return fd;
 }
 
 /** An O_PATH fd of `path` on a new detached read-only mount of that file alone; the mount goes when the fd is closed. */
@@ -41,15 +74,9 @@ export function readOnlyImage(path: string): number {
   try {
     fd = openTreeClone(path, false, path);
   } catch (e) {
-    throw new RuntimeError(`cannot make a read-only image of ${path} for the container stages (open_tree): ${(e as Error).message}; berth does not run a stage from a writable host binary`);
+    throw imageError(path, e);
   }
-  try {
-    mountSetattrRecursive(fd, MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV, 0, path);
-  } catch (e) {
-    closeSync(fd);
-    throw new RuntimeError(`cannot make the image of ${path} read-only (mount_setattr): ${(e as Error).message}`);
-  }
-  return fd;
+  return makeReadOnly(fd, path);
 }
 
 /**
