@@ -12,9 +12,11 @@
 //   --no-opt                  no TurboFan: its code and zones are never touched (-4 MB)
 //   --no-sparkplug            no baseline code either: bytecode only (-1 MB)
 //   --optimize-for-size       V8's smaller-but-slower choices (compact maps, earlier GC)
-// Together about 54 MB idle. What berthd runs per request is dominated by
-// syscalls and child processes; interpreted JS costs little there (see
-// bench/daemon/README.md for the cycle times with these flags).
+// Together about 53 MB idle. What berthd runs per request is dominated by
+// syscalls and child processes; interpreted JS costs little there: 100
+// concurrent runs took 650 ms of berthd's CPU with these flags, 690 ms
+// without (bench/daemon/README.md has the cycle times side by side). The
+// re-execution costs one more Node start-up (~75 ms to a listening socket).
 import { execve, keepAcrossExec } from '../linux/exec';
 
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--no-opt', '--no-sparkplug', '--optimize-for-size'];
