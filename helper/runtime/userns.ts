@@ -115,7 +115,7 @@ function checkMappings(m: IdMapping[] | undefined, pointer: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, pid: number, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
+async function waitFor<T>(what: string, pid: number, command: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = probe();
@@ -127,8 +127,8 @@ async function waitFor<T>(what: string, pid: number, probe: () => T | undefined,
       // gone
     }
     const state = st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3);
-    if (!st || state === 'Z' || state === 'X') throw new RuntimeError(`user namespace trampoline \`${UNSHARE}\` exited before ${what}`);
-    if (Date.now() > deadline) throw new RuntimeError(`user namespace trampoline \`${UNSHARE}\`: timed out waiting for ${what}`);
+    if (!st || state === 'Z' || state === 'X') throw new RuntimeError(`namespace trampoline \`${command}\` exited before ${what}`);
+    if (Date.now() > deadline) throw new RuntimeError(`namespace trampoline \`${command}\`: timed out waiting for ${what}`);
     await sleep(1);
   }
 }
@@ -165,10 +165,10 @@ export async function finishTrampoline(tpid: number, tr: Trampoline, spec: Spec)
   if (tr.joinedUserNs !== undefined) {
     // Nothing to write; but later steps read the init's /proc/<pid>/ns/user (idmapped mounts), so wait for the join.
     const want = nsId(tr.joinedUserNs);
-    await waitFor('joining the user namespace', tpid, () => (nsId(`/proc/${tpid}/ns/user`) === want ? true : undefined));
+    await waitFor('joining the user namespace', tpid, tr.command, () => (nsId(`/proc/${tpid}/ns/user`) === want ? true : undefined));
   } else if (tr.userNs) {
     const own = readlinkSync('/proc/self/ns/user');
-    await waitFor('making the user namespace', tpid, () => {
+    await waitFor('making the user namespace', tpid, tr.command, () => {
       try {
         return readlinkSync(`/proc/${tpid}/ns/user`) !== own ? true : undefined;
       } catch {
@@ -178,7 +178,7 @@ export async function finishTrampoline(tpid: number, tr: Trampoline, spec: Spec)
     writeIdMaps(tpid, spec);
   }
   if (!tr.forks) return tpid;
-  return waitFor('starting the init', tpid, () => {
+  return waitFor('starting the init', tpid, tr.command, () => {
     try {
       const kids = readFileSync(`/proc/${tpid}/task/${tpid}/children`, 'utf8').trim();
       return kids ? Number(kids.split(' ')[0]) : undefined;

@@ -72,13 +72,18 @@ test('a container joins another\'s user and time namespaces by path: same uid_ma
   assert.deepEqual(e.stdout.trim().split('\n'), [readlinkSync(`/proc/${aPid}/ns/user`), readlinkSync(`/proc/${aPid}/ns/time`)]);
 });
 
-test('mappings beside a joined user namespace, offsets beside a joined time namespace: refused naming the field', (t) => {
+test('mappings beside a joined user namespace, offsets beside a joined time namespace, a namespace path that does not exist: refused naming the field', (t) => {
   const cases: [(s: Spec) => void, RegExp][] = [
     [(s) => s.linux!.namespaces!.find((n) => n.type === 'user')!.path = '/proc/1/ns/user', /the user namespace is joined by path \(\/linux\/namespaces\/\d+\/path\): its mappings are its own, remove uidMappings" pointer="\/linux\/uidMappings"/],
     [(s) => {
       s.linux!.namespaces!.push({ type: 'time', path: '/proc/1/ns/time' });
       s.linux!.timeOffsets = OFFSETS;
     }, /the time namespace is joined by path .*remove timeOffsets" pointer="\/linux\/timeOffsets"/],
+    [(s) => {
+      s.linux!.namespaces!.find((n) => n.type === 'user')!.path = '/proc/999999999/ns/user';
+      delete s.linux!.uidMappings;
+      delete s.linux!.gidMappings;
+    }, /cannot read the uid_map of user namespace `\/proc\/999999999\/ns\/user`: ENOENT" pointer="\/linux\/namespaces\/\d+\/path"/],
   ];
   for (const [edit, re] of cases) {
     const { r, bundle } = shiftedSetup(t, ['true'], edit);
