@@ -3,10 +3,13 @@
 // (offsets); container B names /proc/<A>/ns/user and /proc/<A>/ns/time and
 // must see A's uid_map and A's clock offsets from inside, with its own new
 // pid, mount, uts, ipc and network namespaces owned by A's user namespace
-// (lsns ONS column). Mappings or offsets beside a joined namespace are refused.
+// (lsns ONS column), and an `idmap` mount mapped through the joined user
+// namespace. Mappings or offsets beside a joined namespace are refused.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Spec } from '../../helper/spec/types';
 import { until } from '../runtime/harness';
@@ -33,7 +36,7 @@ function joining(aPid: number): (s: Spec) => void {
   };
 }
 
-test('a container joins another\'s user and time namespaces by path: same uid_map and offsets inside, its new namespaces owned by the joined user namespace', async (t) => {
+test('a container joins another\'s user and time namespaces by path: same uid_map and offsets inside, its new namespaces owned by the joined user namespace, idmap through it', async (t) => {
   const a = shiftedSetup(t, ['sleep', '1000'], (s) => {
     s.linux!.namespaces!.push({ type: 'time' });
     s.linux!.timeOffsets = OFFSETS;
@@ -41,8 +44,16 @@ test('a container joins another\'s user and time namespaces by path: same uid_ma
   assert.equal(a.r.run(['run', '-d', '--bundle', a.bundle.dir, 'join-a']).status, 0);
   const aPid = a.r.state('join-a').pid;
 
-  const script = 'cat /proc/self/uid_map /proc/self/timens_offsets; readlink /proc/self/ns/user; readlink /proc/self/ns/time; id -u; echo done; exec sleep 1000';
-  const b = shiftedSetup(t, ['sh', '-c', script], joining(aPid));
+  // A host root's file through an `idmap` mount: ID-mapped through the joined user namespace, it shows as its root.
+  const dir = mkdtempSync(join(tmpdir(), 'berth-join-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, 'f'), '');
+  const script = 'cat /proc/self/uid_map /proc/self/timens_offsets; readlink /proc/self/ns/user; readlink /proc/self/ns/time; id -u; stat -c %u:%g /m/f; echo done; exec sleep 1000';
+  const b = shiftedSetup(t, ['sh', '-c', script], (s) => {
+    joining(aPid)(s);
+    s.mounts!.push({ destination: '/m', type: 'bind', source: dir, options: ['bind', 'ro', 'idmap'] });
+  });
   const c = b.r.run(['create', '--bundle', b.bundle.dir, 'join-b']);
   assert.equal(c.status, 0, c.stderr);
   assert.equal(b.r.run(['start', 'join-b']).status, 0);
@@ -55,6 +66,7 @@ test('a container joins another\'s user and time namespaces by path: same uid_ma
     readlinkSync(`/proc/${aPid}/ns/user`),
     readlinkSync(`/proc/${aPid}/ns/time`),
     '0',
+    '0:0',
     'done',
   ]);
 
