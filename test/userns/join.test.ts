@@ -82,6 +82,16 @@ test('a container joins another\'s user and time namespaces by path: same uid_ma
   const e = b.r.run(['exec', b.r.id('join-b'), '--', 'sh', '-c', 'readlink /proc/self/ns/user; readlink /proc/self/ns/time']);
   assert.equal(e.status, 0, e.stderr);
   assert.deepEqual(e.stdout.trim().split('\n'), [readlinkSync(`/proc/${aPid}/ns/user`), readlinkSync(`/proc/${aPid}/ns/time`)]);
+
+  // C: a user namespace of its own beside A's time namespace (joined first, as host root: see userns.ts).
+  const c2 = shiftedSetup(t, ['sh', '-c', 'cat /proc/self/timens_offsets; readlink /proc/self/ns/time; readlink /proc/self/ns/user'], (s) => {
+    s.linux!.namespaces!.push({ type: 'time', path: `/proc/${aPid}/ns/time` });
+  });
+  const cr = c2.r.run(['run', '--bundle', c2.bundle.dir, 'join-c']);
+  assert.equal(cr.status, 0, cr.stderr);
+  const cl = cr.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
+  assert.deepEqual(cl.slice(0, 3), ['monotonic 1000 0', 'boottime 86400 0', readlinkSync(`/proc/${aPid}/ns/time`)]);
+  assert.notEqual(cl[3], readlinkSync(`/proc/${aPid}/ns/user`), 'C\'s user namespace is its own');
 });
 
 test('mappings beside a joined user namespace, offsets beside a joined time namespace, a namespace path that does not exist: refused naming the field', (t) => {
