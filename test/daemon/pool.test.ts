@@ -93,8 +93,16 @@ test('pooled inits wait as PID 1 of fresh pid namespaces, hold only their stdio 
     const fds = readdirSync(`/proc/${p}/fd`);
     // Until its first statement runs, a starting init still holds the read-only node image it was started from (helper/runtime/stage-image.ts).
     const node = statSync(process.execPath);
-    const isImage = (fd: string) => statSync(`/proc/${p}/fd/${fd}`).ino === node.ino && statSync(`/proc/${p}/fd/${fd}`).dev === node.dev;
-    const targets = fds.filter((fd) => !isImage(fd)).map((fd) => readlinkSync(`/proc/${p}/fd/${fd}`));
+    // The image fd closes as the init starts: one listed a moment ago may be gone by now (then it was the image).
+    const what = (fd: string): string | undefined => {
+      try {
+        const st = statSync(`/proc/${p}/fd/${fd}`);
+        return st.ino === node.ino && st.dev === node.dev ? undefined : readlinkSync(`/proc/${p}/fd/${fd}`);
+      } catch {
+        return undefined;
+      }
+    };
+    const targets = fds.map(what).filter((t): t is string => t !== undefined);
     const paths = targets.filter((t) => t.startsWith('/'));
     for (const t of paths) assert.ok(t === '/dev/null' || /\/berthd@\/pool\/slot-\d+\.log$/.test(t), `pooled init ${p} holds ${t}`);
     assert.equal(targets.filter((t) => t.startsWith('socket:')).length, 1, `pooled init ${p} holds exactly one socket (its sync channel)`);
