@@ -6,7 +6,11 @@
 // palette, the container in the view, a shell in the attached terminal
 // (echo, hostname, stty size before and after a resize), an exec'd shell
 // and pause/resume from the context menu (when berthd implements them),
-// kill from the context menu, the exit shown, delete.
+// kill from the context menu, the exit shown, delete; then New Bundle
+// (busybox) into a folder of the workspace and Run Bundle on it from the
+// Bundles view (newBundle.ts), and a container's output in the read-only
+// log document that follows it (showLogs.ts). One code-server start serves
+// every step: its start-up dominates the run.
 // Screenshots of the workbench land in test-artifacts/e2e/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +22,8 @@ import type { Browser } from 'playwright-core';
 import { makeBundle } from '../fixtures/bundle';
 import { berthdMissing, startBerthd, type TestDaemon } from './berthd';
 import { installCodeServer, installExtension, type Running, scratch, startCodeServer } from './codeServer';
+import { newBundleAndRun } from './newBundle';
+import { showLogsFollows } from './showLogs';
 import { CHROMIUM, launch, Workbench } from './workbench';
 
 const PROJECT = resolve(__dirname, '../..');
@@ -54,9 +60,19 @@ async function daemonMethods(d: TestDaemon): Promise<string[]> {
   }
 }
 
+/** Deletes, with force, the containers a step made (berthd's own stop deletes any left at the end). */
+async function deleteContainers(d: TestDaemon, ids: string[]): Promise<void> {
+  const c = await d.client();
+  try {
+    for (const id of ids.splice(0)) await c.request('delete', { id, force: true }).catch(() => undefined);
+  } finally {
+    c.close();
+  }
+}
+
 const why = !existsSync(CHROMIUM) ? `${CHROMIUM} missing (apt-get install chromium)` : undefined;
 
-test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, terminal, resize, exec, pause, kill, exit, delete', { skip: why, timeout: 8 * 60_000 }, async (t) => {
+test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, terminal, resize, exec, pause, kill, exit, delete, new bundle, log document', { skip: why, timeout: 8 * 60_000 }, async (t) => {
   const t0 = Date.now();
   const inst = installCodeServer();
   t.diagnostic(`code-server install: ${inst.seconds ? `${inst.seconds.toFixed(0)} s` : 'already installed'}`);
@@ -250,6 +266,31 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
       c.close();
     }
     await wb.screenshot('deleted');
+  });
+
+  // After the steps above: the new bundle makes a second bundle in the
+  // workspace, so Run Bundle from the palette would ask which one.
+  const made: string[] = [];
+  await t.test('New Bundle (busybox) into a workspace folder: config.json as oci-config with the expected problems, rootfs, Bundles view, Run Bundle', { skip: lsReason ?? noConsoles }, async () => {
+    const t1 = Date.now();
+    try {
+      await newBundleAndRun({ wb, daemon: daemon!, workspace: bundle.dir, made });
+    } finally {
+      await deleteContainers(daemon!, made);
+    }
+    t.diagnostic(`new bundle step: ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  });
+
+  const served = daemon ? await daemonMethods(daemon) : [];
+  const noLogs = ['create', 'start', 'logs', 'delete'].filter((m) => !served.includes(m));
+  await t.test('Show Logs from the Containers view: the read-only log document shows the output and follows it', { skip: noDaemon ?? (noLogs.length ? `berthd does not implement ${noLogs.join(', ')} yet` : undefined) }, async () => {
+    const t1 = Date.now();
+    try {
+      await showLogsFollows({ wb, daemon: daemon!, made });
+    } finally {
+      await deleteContainers(daemon!, made);
+    }
+    t.diagnostic(`log document step: ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   });
 
   t.diagnostic(`end-to-end wall time: ${((Date.now() - t0) / 1000).toFixed(1)} s`);

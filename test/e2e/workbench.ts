@@ -46,12 +46,18 @@ export class Workbench {
     return file;
   }
 
-  /** Runs a command from the palette by its title (F1, type, Enter on the exact row). */
-  async command(title: string): Promise<void> {
+  /**
+   * Runs a command from the palette by its title (F1, type, click the row).
+   * `opens: 'quickInput'` for a command that asks through a quick input or
+   * the simple file dialog: the palette's widget stays visible for it, so
+   * there is no waiting for the palette to close.
+   */
+  async command(title: string, opts: { opens?: 'quickInput' } = {}): Promise<void> {
     const input = await this.palette(title);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ timeout: 20_000 });
     await row.click();
+    if (opts.opens === 'quickInput') return;
     await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   }
 
@@ -120,6 +126,39 @@ export class Workbench {
       if (await entry.isVisible()) await entry.click({ timeout: 1000 }).catch(() => undefined);
       return !(await menu.isVisible());
     }, `the context menu to run ${item}`, 10_000);
+  }
+
+  /** Rows of the Bundles view. */
+  bundleRows(): Locator {
+    return this.page.locator('.part.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: 'Bundles' }) }).locator('.monaco-list-row');
+  }
+
+  /** The active editor tab's accessible name (its label, then ", preview" and the like). */
+  async activeTab(): Promise<string> {
+    return (await this.page.locator('.part.editor .tabs-container .tab.active').first().getAttribute('aria-label')) ?? '';
+  }
+
+  /** The active editor's breadcrumbs: the folders of its path within the workspace, the file, the symbol. */
+  async breadcrumbs(): Promise<string[]> {
+    return (await this.page.locator('.part.editor .editor-group-container.active .breadcrumbs-control .monaco-breadcrumb-item').allInnerTexts()).map((x) => x.trim());
+  }
+
+  /** The visible lines of the active editor (NBSP as space). */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first();
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Errors, warnings and infos the status bar counts for the whole workspace (from its accessible name). */
+  async problemCounts(): Promise<{ errors: number; warnings: number; infos: number }> {
+    const label = (await this.page.locator('[id="status.problems"]').getAttribute('aria-label')) ?? '';
+    if (/^No Problems$/i.test(label.trim())) return { errors: 0, warnings: 0, infos: 0 };
+    const n = (word: string) => {
+      const m = new RegExp(`(\\d+)\\s*${word}|${word}:\\s*(\\d+)`, 'i').exec(label);
+      if (!m) throw new Error(`no count of ${word} in the problems item's label: ${label}`);
+      return Number(m[1] ?? m[2]);
+    };
+    return { errors: n('Errors?'), warnings: n('Warnings?'), infos: /info/i.test(label) ? n('Infos?') : 0 };
   }
 
   statusBarText(): Promise<string> {
