@@ -1,0 +1,29 @@
+// Recovery of a create cut short by kill -9 exactly between the runtime's
+// lock file being made and being filled (helper/daemon/abandonedLock.ts): the
+// empty lock must not hold the restarted berthd for the lock's 10 s timeout.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cleanupDir, makeDir, startBerthd } from './harness';
+
+test('an empty container lock left by a killed berthd is cleared at recovery; berthd listens at once', async (t) => {
+  const dir = makeDir();
+  t.after(() => cleanupDir(dir));
+  let b = await startBerthd(dir);
+  await b.stop();
+  const id = `lk${process.pid}`;
+  const recordDir = join(b.root, 'berthd@', 'containers', id);
+  mkdirSync(recordDir, { recursive: true });
+  writeFileSync(join(recordDir, 'record.json'), JSON.stringify({ id, created: new Date().toISOString(), terminal: false, intent: 'create', defaultCgroup: true }));
+  mkdirSync(join(b.root, '.locks'), { recursive: true });
+  writeFileSync(join(b.root, '.locks', id), '');
+  const t0 = Date.now();
+  b = await b.restart(); // throws when berthd does not listen within 5 s
+  const ms = Date.now() - t0;
+  t.after(() => b.stop());
+  assert.ok(ms < 3000, `listening ${ms} ms after start (the lock's own timeout is 10 s)`);
+  assert.ok(!existsSync(recordDir), 'the half-done record was undone');
+  assert.ok(!existsSync(join(b.root, '.locks', id)), 'the empty lock is gone');
+  assert.match(b.stderr(), /removed an empty container lock left by a killed berthd/);
+});
