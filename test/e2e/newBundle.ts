@@ -43,6 +43,8 @@ export async function newBundleAndRun(s: NewBundleSession, name = 'newbox'): Pro
   await accept.click();
   const title = page.locator('.quick-input-widget .quick-input-title');
   await wb.until(async () => (await title.innerText()) === `Root filesystem for ${name}`, `the rootfs quick pick for ${name}`, 10_000);
+  const choices = (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join(' | ');
+  for (const want of ['busybox', 'Debian or Ubuntu', 'Existing directory']) assert.ok(choices.includes(want), `rootfs choice ${want} offered: ${choices}`);
   await wb.screenshot('new-bundle-source');
   await wb.pick('busybox');
 

@@ -275,6 +275,9 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
     const t1 = Date.now();
     try {
       await newBundleAndRun({ wb, daemon: daemon!, workspace: bundle.dir, made });
+    } catch (e) {
+      await wb.screenshot('failed-new-bundle').catch(() => undefined);
+      throw e;
     } finally {
       await deleteContainers(daemon!, made);
     }
@@ -287,6 +290,9 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
     const t1 = Date.now();
     try {
       await showLogsFollows({ wb, daemon: daemon!, made });
+    } catch (e) {
+      await wb.screenshot('failed-log-document').catch(() => undefined);
+      throw e;
     } finally {
       await deleteContainers(daemon!, made);
     }
