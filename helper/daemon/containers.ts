@@ -11,7 +11,6 @@ import type { RuntimeContext } from '../runtime/api';
 import type { DaemonRuntime } from './runtime';
 import type { Process, Resources, State } from '../spec/types';
 import type { EventBus } from './bus';
-import { clearAbandonedLock } from './abandonedLock';
 import { checkBundle } from './bundle';
 import { Console, ConsoleReceiver } from './console';
 import { DaemonError, notFound } from './errors';
@@ -298,7 +297,6 @@ export class Containers {
       if (!record || record.intent) {
         this.log('info', 'recovery: removing half-done container', { id, intent: record?.intent ?? 'unreadable record' });
         this.live.set(id, { record: record ?? { id, created: '', terminal: false }, watched: false });
-        if (clearAbandonedLock(this.ctx.root, id)) this.log('info', 'recovery: removed an empty container lock left by a killed berthd', { id });
         await this.undoCreate(id);
         cleaned++;
         continue;

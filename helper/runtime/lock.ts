@@ -1,14 +1,17 @@
 // One lock per container id, so two `berth` processes (or berth and berthd)
-// never change one container at once. A lock file created with O_EXCL holds
-// the owner's pid and start time; a lock whose owner is gone is stale and
-// taken over. Lock files live in <root>/.locks/ so `delete` can remove the
+// never change one container at once. A lock file holds the owner's pid and
+// start time; a lock whose owner is gone is stale and taken over. It is
+// written whole under a private name and then hard-linked into place (link
+// fails if the name exists), so a process killed at any point leaves either
+// no lock or a complete one, never an empty file nobody could judge. Lock files live in <root>/.locks/ so `delete` can remove the
 // container directory while holding the lock.
-import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, procStat } from '../linux/proc';
 import { RuntimeError } from './errors';
 
 const TIMEOUT_MS = 10_000;
+let serial = 0;
 
 export async function withLock<T>(root: string, id: string, fn: () => Promise<T> | T): Promise<T> {
   const dir = join(root, '.locks');
@@ -16,14 +19,17 @@ export async function withLock<T>(root: string, id: string, fn: () => Promise<T>
   const path = join(dir, id);
   const me = `${process.pid} ${procStat(process.pid)?.startTime ?? ''}`;
   const deadline = Date.now() + TIMEOUT_MS;
+  const mine = join(dir, `.${id}.${process.pid}.${++serial}`);
+  writeFileSync(mine, me, { mode: 0o600 });
   for (;;) {
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, me);
-      closeSync(fd);
+      linkSync(mine, path);
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        unlinkSync(mine);
+        throw e;
+      }
     }
     if (isStale(path)) {
       try {
@@ -33,9 +39,13 @@ export async function withLock<T>(root: string, id: string, fn: () => Promise<T>
       }
       continue;
     }
-    if (Date.now() > deadline) throw new RuntimeError(`container \`${id}\` is locked by another process (${path})`, 'invalid-state');
+    if (Date.now() > deadline) {
+      unlinkSync(mine);
+      throw new RuntimeError(`container \`${id}\` is locked by another process (${path})`, 'invalid-state');
+    }
     await new Promise((r) => setTimeout(r, 2));
   }
+  unlinkSync(mine);
   try {
     return await fn();
   } finally {
@@ -55,6 +65,7 @@ function isStale(path: string): boolean {
     return false; // gone: the next O_EXCL attempt decides
   }
   const [pid, start] = text.split(' ');
-  if (!pid) return false; // owner between create and write
+  // Locks are never empty (written before they are linked in): an empty one is a crashed older berth's.
+  if (!pid) return true;
   return !isAlive(Number(pid), start || undefined);
 }

@@ -62,7 +62,7 @@ test('store: reserve refuses a duplicate, state is creating until state.json exi
   }
 });
 
-test('withLock: serialises, and takes over a lock whose owner is dead', async () => {
+test('withLock: serialises, and takes over a lock whose owner is dead or that is empty', async () => {
   const root = mkdtempSync(join(tmpdir(), 'berth-units-'));
   try {
     const order: string[] = [];
@@ -78,6 +78,12 @@ test('withLock: serialises, and takes over a lock whose owner is dead', async ()
     mkdirSync(join(root, '.locks'), { recursive: true });
     writeFileSync(join(root, '.locks', 'y'), `${2 ** 22 + 1} 123`);
     assert.equal(await withLock(root, 'y', () => 'taken over'), 'taken over');
+    // Locks are linked in whole, so an empty one can only be a crashed older berth's: taken over at once, not after the 10 s timeout.
+    writeFileSync(join(root, '.locks', 'z'), '');
+    const t0 = Date.now();
+    assert.equal(await withLock(root, 'z', () => 'empty taken over'), 'empty taken over');
+    assert.ok(Date.now() - t0 < 1000);
+    // Neither the locks nor the private names they were written under remain.
     assert.deepEqual(readdirSync(join(root, '.locks')), []);
   } finally {
     rmSync(root, { recursive: true, force: true });
