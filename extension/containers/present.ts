@@ -84,7 +84,7 @@ export function tooltipMarkdown(c: ContainerInfo, extras: TooltipExtras = {}): s
   if (extras.namespaces?.length) rows.push(['namespaces', extras.namespaces.join(', ')]);
   if (extras.cgroup) rows.push(['cgroup', code(extras.cgroup)]);
   const exit = exitText(c);
-  if (exit) rows.push(['exit', `${exit}${c.exitStatus?.at ? ` at ${c.exitStatus.at}` : ''}`]);
+  if (exit) rows.push(['exit', `${exit}${c.exitStatus?.at ? ` at ${c.exitStatus.at}` : ''}${c.exitStatus?.note ? ` (${c.exitStatus.note})` : ''}`]);
   if (extras.oomKilled) rows.push(['oom', 'the kernel OOM-killed a process']);
   const table = ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)].join('\n');
   return `**${c.id}**\n\n${table}`;

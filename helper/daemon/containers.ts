@@ -179,7 +179,7 @@ export class Containers {
   private exited(id: string, status: ExitStatus, note?: string): void {
     const l = this.live.get(id);
     if (!l || l.record.exitStatus) return;
-    l.record.exitStatus = status;
+    l.record.exitStatus = note ? { ...status, note } : status;
     if (note) l.record.exitNote = note;
     if (l.record.intent !== 'delete') this.records.save(l.record);
     this.bus.publish('exited', id, { exitStatus: status });

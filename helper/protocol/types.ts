@@ -14,6 +14,12 @@ export interface ExitStatus {
   signal: string | null;
   /** ISO 8601 time berthd saw the exit. */
   at: string;
+  /**
+   * Why code and signal are both null: the container outlived a berthd
+   * restart, so berthd was not its parent and could not read its status;
+   * says when the exit happened as far as berthd can tell.
+   */
+  note?: string;
 }
 
 /** What `state` and `list` report: the OCI state plus what berthd knows about the container. */

@@ -64,6 +64,7 @@ test('a container that exits after berthd restarted: stopped, status unknown, th
   const st = await stopped(`later${process.pid}`);
   assert.deepEqual({ code: st?.code, signal: st?.signal }, { code: null, signal: null }, 'code 4 went to the reaper; berthd does not invent one');
   assert.match(note(`later${process.pid}`) ?? '', /^exit status unknown: the container exited between \S+ and \S+; berthd was restarted after it started, so it was not its parent$/);
+  assert.equal(st?.note, note(`later${process.pid}`), 'clients get the same note with the exit status');
   assert.match(b.stderr(), new RegExp(`container exited, status unknown id=later${process.pid}`));
 });
 
