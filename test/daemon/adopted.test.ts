@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { ExitStatus } from '../../helper/protocol/types';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, sleep, startBerthd, type Berthd } from './harness';
 
@@ -31,7 +32,7 @@ function note(id: string): string | undefined {
   return (JSON.parse(readFileSync(join(b.root, 'berthd@', 'containers', id, 'record.json'), 'utf8')) as { exitNote?: string }).exitNote;
 }
 
-async function stopped(id: string): Promise<{ code: number | null; signal: string | null } | undefined> {
+async function stopped(id: string): Promise<ExitStatus | undefined> {
   const c = await b.connect();
   try {
     const deadline = Date.now() + 8000;
