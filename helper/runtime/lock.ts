@@ -5,7 +5,7 @@
 // fails if the name exists), so a process killed at any point leaves either
 // no lock or a complete one, never an empty file nobody could judge. Lock files live in <root>/.locks/ so `delete` can remove the
 // container directory while holding the lock.
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, procStat } from '../linux/proc';
 import { RuntimeError } from './errors';
@@ -19,6 +19,7 @@ export async function withLock<T>(root: string, id: string, fn: () => Promise<T>
   const path = join(dir, id);
   const me = `${process.pid} ${procStat(process.pid)?.startTime ?? ''}`;
   const deadline = Date.now() + TIMEOUT_MS;
+  sweepLeftovers(dir);
   const mine = join(dir, `.${id}.${process.pid}.${++serial}`);
   writeFileSync(mine, me, { mode: 0o600 });
   for (;;) {
@@ -68,4 +69,17 @@ function isStale(path: string): boolean {
   // Locks are never empty (written before they are linked in): an empty one is a crashed older berth's.
   if (!pid) return true;
   return !isAlive(Number(pid), start || undefined);
+}
+
+/** Private names (`.<id>.<pid>.<n>`) of writers killed between writing and linking: removed once their pid is gone. */
+function sweepLeftovers(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = /^\..+\.(\d+)\.\d+$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // another sweeper was first
+    }
+  }
 }

@@ -83,6 +83,9 @@ test('withLock: serialises, and takes over a lock whose owner is dead or that is
     const t0 = Date.now();
     assert.equal(await withLock(root, 'z', () => 'empty taken over'), 'empty taken over');
     assert.ok(Date.now() - t0 < 1000);
+    // A writer killed between writing its private name and linking it leaves that name; the next locker removes it.
+    writeFileSync(join(root, '.locks', `.w.${2 ** 22 + 1}.1`), `${2 ** 22 + 1} 123`);
+    await withLock(root, 'w', () => undefined);
     // Neither the locks nor the private names they were written under remain.
     assert.deepEqual(readdirSync(join(root, '.locks')), []);
   } finally {
