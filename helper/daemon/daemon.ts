@@ -12,8 +12,10 @@ import { AuditLog } from './audit';
 import { EventBus } from './bus';
 import { Connection, type Shared } from './connection';
 import { Containers, type Peer } from './containers';
-import { cancelAllJobs } from './debootstrap';
+import { cancelAllJobs, useJobJournal } from './debootstrap';
+import { recoverBundleJobs } from './debootstrapRecovery';
 import { resolveGroup } from './group';
+import { JobJournal } from './jobJournal';
 import { listenSocket } from './listen';
 import { lockRoot } from './lock';
 import type { Logger } from './log';
@@ -51,6 +53,10 @@ export class Daemon {
     const containers = new Containers(this.runtime, { root: opts.root, log: (level, msg, fields) => log(level, msg, fields) }, new Records(dataDir), bus, log);
     this.shared = { containers, bus, queue: new KeyedQueue(), audit: new AuditLog(opts.auditLog), log, root: opts.root, version: VERSION };
     const rec = await containers.recover();
+    // Bundle jobs a killed berthd left half-done: processes, mounts and the directory it made go before any client can start another.
+    const jobJournal = new JobJournal(dataDir);
+    await recoverBundleJobs(jobJournal, log);
+    useJobJournal(jobJournal);
     this.watcher = new Watcher(this.runtime, { root: opts.root }, bus, log, (id) => containers.owned(id) !== undefined, (id) => containers.vanished(id));
     await this.watcher.poll(); // learn the current statuses quietly before anyone subscribes
     this.watcher.start();

@@ -6,19 +6,24 @@
 // created — the whole directory when it made it, else only rootfs/ inside —
 // and only after every process of the job's group is gone and every mount
 // below the path is detached (debootstrap mounts proc and sys in there).
+// Each job is journalled (jobJournal.ts) from before it touches the disk
+// until its clean-up is done, so a berthd killed mid-job is followed by one
+// that undoes it at start-up (debootstrapRecovery.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, chownSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chownSync, constants, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ErrorCode } from '../protocol/errors';
 import { type BundleFinishedNotification, type BundleProgressNotification, Notifications } from '../protocol/events';
 import type { DebootstrapParams, Empty, JobParams, JobResult } from '../protocol/types';
+import { procStat } from '../linux/proc';
 import { defaultSpec } from '../spec/default';
 import { type BundleTarget, checkTarget } from './bundleTarget';
 import type { Peer } from './containers';
 import { DebootstrapProgress } from './debootstrapProgress';
 import { DaemonError } from './errors';
 import type { CallContext } from './handlers';
+import { JOB_MARKER, type JobEntry, type JobJournal } from './jobJournal';
 import { unmountUnder } from './mountsUnder';
 import { endGroup, reapAdopted } from './processGroup';
 
@@ -27,6 +32,12 @@ const PROGRAM = 'debootstrap';
 /** Running jobs by id, and the directories they are making (two jobs never share one). */
 const jobs = new Map<string, Job>();
 const busyDirs = new Set<string>();
+/** Opened by the daemon's start-up once the previous instance's leftovers are undone. */
+let journal: JobJournal | undefined;
+
+export function useJobJournal(j: JobJournal): void {
+  journal = j;
+}
 
 /** The debootstrap that berthd's PATH finds, or undefined. */
 function findProgram(): string | undefined {
@@ -58,6 +69,8 @@ class Job {
     private readonly target: BundleTarget,
     private readonly params: DebootstrapParams,
     private readonly notify: (method: string, params: object) => void,
+    private readonly entry: JobEntry,
+    private readonly journal: JobJournal,
   ) {
     this.rootfs = join(target.dir, 'rootfs');
     this.finished = this.run().then((end) => this.notify(Notifications.bundleFinished, { job: this.id, ...end } satisfies BundleFinishedNotification));
@@ -90,9 +103,18 @@ class Job {
         // Its own process group, so cancel reaches wget, dpkg and chroot too.
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' },
+        // The marker lets a restarted berthd find every process of the job, whatever became of its group.
+        env: { ...process.env, LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive', [JOB_MARKER]: this.id },
       });
       this.child = child;
+      if (child.pid) {
+        try {
+          // Read before this tick ends: the child cannot have been reaped yet, so its /proc entry is still there.
+          this.journal.save({ ...this.entry, pid: child.pid, pidStart: procStat(child.pid)?.startTime });
+        } catch {
+          // The entry without the pid still serves: recovery finds the job's processes by their marker.
+        }
+      }
       const closed = new Promise<void>((res) => child.once('close', () => res()));
       const ended = new Promise<{ code: number | null; signal: string | null; error?: Error }>((res) => {
         child.once('exit', (code, signal) => res({ code, signal }));
@@ -160,24 +182,41 @@ export function startDebootstrap(c: CallContext, p: DebootstrapParams, newId: ()
   if (!findProgram()) {
     throw new DaemonError(ErrorCode.NotSupported, `bundle.debootstrap: ${PROGRAM} is not on berthd's PATH (apt-get install debootstrap on the host)`);
   }
+  if (!journal) throw new DaemonError(ErrorCode.InternalError, 'bundle.debootstrap: the job journal is not open (berthd is still starting)');
+  const j = journal;
   const target = checkTarget(p.dir, c.peer);
   if (busyDirs.has(target.dir)) throw new DaemonError(ErrorCode.BadBundle, `dir ${p.dir}: another job is making this bundle`, { pointer: '/dir' });
+  const id = newId();
+  // The entry comes before the directory: a kill between the two leaves an entry for an empty or absent directory, never a directory no entry names.
+  const entry: JobEntry = { job: id, kind: 'debootstrap', started: new Date().toISOString(), dir: target.dir, created: target.create };
+  j.save(entry);
   if (target.create) {
     try {
       mkdirSync(target.dir, { mode: 0o755 });
     } catch (e) {
+      j.remove(id);
       throw new DaemonError(ErrorCode.BadBundle, `dir ${p.dir}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'appeared meanwhile' : (e as Error).message}`, { pointer: '/dir' });
+    }
+    try {
+      const st = statSync(target.dir, { bigint: true });
+      entry.dirId = { dev: st.dev.toString(), ino: st.ino.toString() };
+      j.save(entry);
+    } catch (e) {
+      rmdirSync(target.dir); // made a moment ago, still empty
+      j.remove(id);
+      throw e;
     }
   }
   busyDirs.add(target.dir);
-  const id = newId();
-  const job = new Job(id, c.peer, target, p, c.notify);
+  const job = new Job(id, c.peer, target, p, c.notify, entry, j);
   jobs.set(id, job);
   const forget = c.onDisconnect(() => void job.cancel());
   void job.finished.finally(() => {
     forget();
     jobs.delete(id);
     busyDirs.delete(target.dir);
+    // Its clean-up is done (or its bundle finished): nothing for a restart to undo.
+    j.remove(id);
   });
   return { job: id };
 }

@@ -11,6 +11,7 @@ const LOCK_NB = 4;
 const PR_SET_CHILD_SUBREAPER = 36;
 const SYS_pidfd_open = 434;
 const SYS_pidfd_getfd = 438;
+const SYS_pidfd_send_signal = 424;
 const TIOCSWINSZ = 0x5414;
 const MSG_DONTWAIT = 0x40;
 const MSG_CMSG_CLOEXEC = 0x40000000;
@@ -77,6 +78,11 @@ export function pidfdOpen(pid: number): number {
 export function pidfdGetfd(pidfd: number, target: number): number {
   const b = lib();
   return check(b.syscall(SYS_pidfd_getfd, 'int', pidfd, 'int', target, 'unsigned int', 0), 'pidfd_getfd', `fd ${target}`);
+}
+
+/** Signals exactly the process behind pidfd (never one that reused its pid); ESRCH once it has exited. */
+export function pidfdSendSignal(pidfd: number, signal: number): void {
+  check(lib().syscall(SYS_pidfd_send_signal, 'int', pidfd, 'int', signal, 'void *', null, 'unsigned int', 0), 'pidfd_send_signal', `pidfd ${pidfd}`);
 }
 
 export function closeFd(fd: number): void {

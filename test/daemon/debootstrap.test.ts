@@ -70,6 +70,7 @@ test('debootstrap job: progress in order, cancel ends the group, detaches the mo
   assert.ok(!f.mounts().includes(bundle), 'nothing is mounted under the bundle any more');
   assert.ok(!existsSync(bundle), 'the directory berthd created is removed');
   assert.ok(existsSync(join(f.dir, 'bundles')), 'its parent stays');
+  assert.deepEqual(readdirSync(join(f.root, 'berthd@', 'jobs')), [], 'the job\'s journal entry went with its clean-up');
   console.log(`cancel took ${ms} ms (the fake's sh ends on SIGTERM)`);
   await assert.rejects(c.request('bundle.cancel', { job }), (e) => isCode(e, ErrorCode.NoJob), 'a finished job cannot be cancelled again');
 });
@@ -130,6 +131,7 @@ test('debootstrap job: berthd\'s graceful stop cancels running jobs before it ex
   f.berthd.kill('SIGTERM');
   await exited;
   assert.ok(!existsSync(bundle), 'the job\'s directory was removed before berthd exited');
+  assert.deepEqual(readdirSync(join(f.root, 'berthd@', 'jobs')), [], 'no journal entry is left for a restart to undo');
   for (const p of pids) assert.ok(!isAlive(p), `pid ${p} of the job ended with berthd`);
 });
 
