@@ -67,12 +67,8 @@ async function undoJob(e: JobEntry, log: Logger): Promise<void> {
   const mounted = mountsUnder(base);
   const leftMounts = unmountUnder(base);
   const dir = tidyDir(e, base, left, leftMounts);
-  const fields = {
-    job: e.job, dir: e.dir, started: e.started, killed,
-    unmounted: mounted.filter((m) => !leftMounts.includes(m)),
-    ...dir,
-  };
-  if ('removed' in dir) log('info', 'recovery: bundle job interrupted by a restart undone', fields);
+  const fields = { job: e.job, dir: e.dir, started: e.started, killed, unmounted: mounted.filter((m) => !leftMounts.includes(m)) };
+  if ('removed' in dir) log('info', 'recovery: bundle job interrupted by a restart undone', { ...fields, removed: dir.removed });
   else log('warn', `recovery: bundle job interrupted by a restart: ${dir.kept} left in place: ${dir.why}`, { ...fields, leftProcesses: left, leftMounts });
 }
 

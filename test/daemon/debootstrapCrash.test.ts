@@ -91,6 +91,7 @@ test('debootstrap jobs after SIGKILL of berthd: the restart ends their processes
     dirId: { dev: '1', ino: '1' }, pid: decoy.pid, pidStart: '1',
   } satisfies JobEntry));
   writeFileSync(join(jobsDir, `${a.job}.json.12345.tmp`), '{"half');
+  writeFileSync(join(jobsDir, 'garbled.json'), '{"job": "garbled"');
 
   const t0 = Date.now();
   await f.restart();
@@ -107,9 +108,11 @@ test('debootstrap jobs after SIGKILL of berthd: the restart ends their processes
   assert.equal(readFileSync(join(replaced, 'mine'), 'utf8'), 'user data\n', 'a directory that replaced the one berthd made is kept');
   assert.deepEqual(readdirSync(jobsDir), [], 'the journal is empty');
   const log = f.stderr();
+  console.log(log.split('\n').filter((l) => /recovery|listening/.test(l)).join('\n'));
   assert.match(log, new RegExp(`bundle job interrupted by a restart undone.*${a.job}`));
   assert.match(log, /existed before the job: the partial .*\/had\/rootfs is left for the user to remove/);
   assert.match(log, /replaced after the crash/);
+  assert.match(log, /journal file .*\/jobs\/garbled\.json unreadable/);
 
   // The jobs are gone for clients too; a new job into the freed path runs and leaves no entry.
   const c2 = await f.connect();
