@@ -120,6 +120,15 @@ function isOurs(pid: number, prefixes: string[], run: SuiteRun): boolean {
   }
 }
 
+function startTicksOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return -1;
+  }
+}
+
 function ourProcesses(prefixes: string[], run: SuiteRun): number[] {
   return readdirSync('/proc')
     .filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid)
@@ -144,11 +153,16 @@ export function cleanupSuite(run: SuiteRun): string[] {
     const cgroups: string[] = [];
     for (const cg of suiteCgroups()) {
       const inside = pidsOf(cg);
-      const mine = inside.some((p) => pids.has(p) || isOurs(p, prefixes, run));
+      // A container's process after pivot_root shows no bundle path as its root: one started after this
+      // run began, in a suite-named cgroup this run created, is this run's too (runc's test_delete
+      // containers whose `delete -f` failed were left running that way).
+      const bornInRun = (p: number) => !run.cgroupsBefore.has(cg) && startTicksOf(p) >= run.startTicks;
+      const ours = (p: number) => pids.has(p) || isOurs(p, prefixes, run) || bornInRun(p);
+      const mine = inside.some(ours);
       if (mine) {
         // a frozen process cannot die: thaw first (test_delete freezes one)
         thaw(cg);
-        for (const p of inside) if (isOurs(p, prefixes, run)) pids.add(p);
+        for (const p of inside) if (ours(p)) pids.add(p);
       }
       if (mine || (inside.length === 0 && !run.cgroupsBefore.has(cg))) cgroups.push(cg);
     }
@@ -189,11 +203,12 @@ export function cleanupSuite(run: SuiteRun): string[] {
  * busy longer (runc's and crun's v1 freezer race in test_delete) would then
  * count as "already there" for every later program. So the whole suite run
  * sweeps once more at its end: every empty suite cgroup that was not there
- * when the run began is removed, retrying for a few seconds.
+ * when the run began is removed, retrying for up to 20 s (a v1 cgroup a
+ * killed runc container left can stay busy for several seconds).
  */
 export function sweepSuiteCgroups(before: Set<string>): string[] {
   const removed: string[] = [];
-  for (let round = 0; round < 50; round++) {
+  for (let round = 0; round < 200; round++) {
     const left = suiteCgroups().filter((cg) => !before.has(cg) && pidsOf(cg).length === 0);
     for (const cg of left) {
       try {
