@@ -4,7 +4,7 @@
 import { closeSync, existsSync } from 'node:fs';
 import * as C from '../linux/constants';
 import { SysError } from '../linux/errors';
-import { mknod } from '../linux/exec';
+import { mknodDevice } from '../linux/exec';
 import { fdPath, mkdirAllInRoot } from '../linux/inroot';
 import { moveMount } from '../linux/mount';
 import { check, errno, libc } from '../linux/libc';
@@ -28,7 +28,6 @@ const LINKS: [string, string][] = [
   ['stderr', '/proc/self/fd/2'],
 ];
 
-const TYPE_BITS: Record<Device['type'], number> = { c: C.S_IFCHR, u: C.S_IFCHR, b: C.S_IFBLK, p: C.S_IFIFO };
 
 /** `nodes`: with a new user namespace, the parent's node for each of `devices` (InitConfig.deviceFds), attached instead of mknod. */
 export function createDevices(rootfd: number, devices: Device[] = [], hasPts: boolean, nodes: number[] = []): void {
@@ -62,7 +61,7 @@ function makeDevice(rootfd: number, d: Device, pointer: string, replace = false,
       if (replace) libc().unlinkat(dir, name, 0);
       if (node !== undefined) return attachNode(dir, name, node, d.path);
       try {
-        mknod(`${fdPath(dir)}/${name}`, TYPE_BITS[d.type] | ((d.fileMode ?? 0o666) & 0o7777), d.major ?? 0, d.minor ?? 0, d.path);
+        mknodDevice(`${fdPath(dir)}/${name}`, d, d.path);
       } catch (e) {
         if (e instanceof SysError && e.code === 'EEXIST') return;
         // In a user namespace mknod is refused: bind the host's node instead, as runc does (helper/init/userns.ts).

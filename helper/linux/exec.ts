@@ -41,6 +41,14 @@ export function setdomainname(name: string): void {
   check(libc().setdomainname(name, Buffer.byteLength(name)), 'setdomainname', name);
 }
 
+/** The file type bits of a config-linux.md device type. */
+const DEVICE_TYPE: Record<'c' | 'u' | 'b' | 'p', number> = { c: C.S_IFCHR, u: C.S_IFCHR, b: C.S_IFBLK, p: C.S_IFIFO };
+
+/** mknod(2) for a linux.devices entry: its type, fileMode (default 0666), major and minor. */
+export function mknodDevice(path: string, d: { type: 'c' | 'u' | 'b' | 'p'; fileMode?: number; major?: number; minor?: number }, shown = path): void {
+  mknod(path, DEVICE_TYPE[d.type] | ((d.fileMode ?? 0o666) & 0o7777), d.major ?? 0, d.minor ?? 0, shown);
+}
+
 export function mknod(path: string, mode: number, major: number, minor: number, shown = path): void {
   // makedev(): the glibc encoding of major/minor into dev_t.
   const dev = (BigInt(major & 0xfff) << 8n) | BigInt(minor & 0xff) | (BigInt(minor & ~0xff) << 12n) | (BigInt(major & ~0xfff) << 32n);

@@ -11,23 +11,15 @@
 // they are moved into the container's (a tmpfs mounted inside it would be
 // nodev).
 import { chmodSync, closeSync } from 'node:fs';
-import * as C from '../linux/constants';
 import { check, libc } from '../linux/libc';
 import { detachedTmpfs, openTreeCloneAt } from '../linux/mount';
-import { mknod } from '../linux/exec';
-import type { Device, IdMapping, Spec } from '../spec/types';
+import { mknodDevice } from '../linux/exec';
+import type { Spec } from '../spec/types';
 import { RuntimeError } from './errors';
-import { containerMappings } from './userns';
+import { containerMappings, hostIdOf } from './userns';
 
-const TYPE_BITS: Record<Device['type'], number> = { c: C.S_IFCHR, u: C.S_IFCHR, b: C.S_IFBLK, p: C.S_IFIFO };
 /** What the kernel shows for an id a user namespace does not map (/proc/sys/kernel/overflowuid). */
 const OVERFLOW_ID = 65534;
-
-/** The host id that container id `id` maps to, or the overflow id. */
-export function hostIdOf(id: number, maps: IdMapping[] | undefined): number {
-  const hit = (maps ?? []).find((m) => m.containerID <= id && id < m.containerID + m.size);
-  return hit ? hit.hostID + (id - hit.containerID) : OVERFLOW_ID;
-}
 
 /** One detached mount per entry of linux.devices, in order (fds close-on-exec in this process). */
 export function makeDeviceNodes(spec: Spec): number[] {
@@ -41,11 +33,12 @@ export function makeDeviceNodes(spec: Spec): number[] {
       const name = String(i);
       try {
         const at = `/proc/self/fd/${tmp}/${name}`;
-        const mode = (d.fileMode ?? 0o666) & 0o7777;
-        mknod(at, TYPE_BITS[d.type] | mode, d.major ?? 0, d.minor ?? 0, d.path);
+        mknodDevice(at, d, d.path);
         // mknod applied this process's umask; the config's mode is what the container must see.
-        chmodSync(at, mode);
-        check(libc().fchownat(tmp, name, hostIdOf(d.uid ?? 0, maps?.uid), hostIdOf(d.gid ?? 0, maps?.gid), 0), 'chown', d.path);
+        chmodSync(at, (d.fileMode ?? 0o666) & 0o7777);
+        const uid = hostIdOf(d.uid ?? 0, maps?.uid) ?? OVERFLOW_ID;
+        const gid = hostIdOf(d.gid ?? 0, maps?.gid) ?? OVERFLOW_ID;
+        check(libc().fchownat(tmp, name, uid, gid, 0), 'chown', d.path);
         out.push(openTreeCloneAt(tmp, name, d.path));
       } catch (e) {
         throw new RuntimeError(`device \`${d.path}\`: ${(e as Error).message}`, 'runtime', `/linux/devices/${i}`);

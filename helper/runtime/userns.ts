@@ -233,10 +233,15 @@ export function parseMapText(text: string): IdMapping[] {
   });
 }
 
+/** The host id that container id `id` maps to, or undefined when `id` is not mapped. */
+export function hostIdOf(id: number, m: IdMapping[] | undefined): number | undefined {
+  const hit = (m ?? []).find((x) => x.containerID <= id && id < x.containerID + x.size);
+  return hit && hit.hostID + (id - hit.containerID);
+}
+
 /** The host id that container id 0 maps to, or undefined when 0 is not mapped. */
 export function hostIdOfRoot(m: IdMapping[] | undefined): number | undefined {
-  const hit = (m ?? []).find((x) => x.containerID <= 0 && 0 < x.containerID + x.size);
-  return hit && hit.hostID - hit.containerID;
+  return hostIdOf(0, m);
 }
 
 /**
