@@ -3,9 +3,9 @@
 // container without --console-socket gets a pty whose master this process
 // relays to and from the caller's terminal.
 import { constants } from 'node:os';
+import { notifyRelayFor } from '../runtime/notify';
 import { runtime } from '../runtime/runtime';
 import { CREATE_HELP, CREATE_OPTIONS, createOptions } from './createflags';
-import { notifyRelayFor } from './start';
 import { attachTerminal } from './terminal';
 import type { Verb } from './verb';
 
@@ -30,7 +30,7 @@ export const verb: Verb = {
       throw e;
     }
     term?.connect();
-    const relay = notifyRelayFor(g.ctx, id);
+    const relay = notifyRelayFor(g.ctx.root, id, process.env.NOTIFY_SOCKET);
     let exitedYet = false;
     void created.exited.then(() => (exitedYet = true));
     const pid = created.state.pid!;

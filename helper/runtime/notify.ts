@@ -12,7 +12,7 @@
 // `run` that waits; the mount shows it to the container as soon as it exists.
 // The relay drops the container's MAINPID= (a pid of its own namespace) and
 // names the container's init by its host pid instead.
-import { chmodSync, closeSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { bindDgram, recvDgram, sendDgram } from '../linux/dgram';
 import type { Spec } from '../spec/types';
@@ -85,4 +85,11 @@ export function openNotifyRelay(stateDir: string, hostSocket: string): NotifyRel
       if (!waiting) closeSync(fd);
     },
   };
+}
+
+/** The relay for container `id` under `root`, when the caller has a NOTIFY_SOCKET and the container was created with one. */
+export function notifyRelayFor(root: string, id: string, hostSocket: string | undefined): NotifyRelay | undefined {
+  const stateDir = join(root, id);
+  if (!hostSocket || !existsSync(notifyDir(stateDir))) return undefined;
+  return openNotifyRelay(stateDir, hostSocket);
 }

@@ -18,11 +18,10 @@
 // How the child runs it: the fd goes to the child at a fixed slot (see
 // spawn.ts) and the child execs /proc/self/fd/<slot>, which the kernel
 // resolves to this mount. The stage closes the slot first thing
-// (closeStageImage), so nothing in the container inherits it.
+// (startStage), so nothing in the container inherits it.
 import { closeSync, writeFileSync } from 'node:fs';
 import { MOUNT_ATTR } from '../linux/mountopts';
 import { mountSetattrRecursive, openTreeClone } from '../linux/mount';
-import { SysError } from '../linux/errors';
 import { RuntimeError } from './errors';
 
 /** Environment variable naming the slot of the image fd in a stage. */
@@ -32,40 +31,14 @@ let image: number | undefined;
 
 /**
  * The O_PATH fd (close-on-exec in this process) of the read-only node image,
- * made once per process; undefined for an unprivileged (rootless) caller,
- * which cannot clone mounts and cannot write the host's node either, so
- * there is nothing to protect.
+ * made once per process; undefined for a caller that is not root, which
+ * cannot clone mounts (open_tree needs CAP_SYS_ADMIN) and has no root-owned
+ * node to protect.
  */
 export function stageImageFd(): number | undefined {
-  if (image !== undefined || unprivileged) return image;
-  let fd: number;
-  try {
-    fd = openTreeClone(process.execPath, false, process.execPath);
-  } catch (e) {
-    if (e instanceof SysError && e.code === 'EPERM' && process.geteuid?.() !== 0) {
-      unprivileged = true;
-      return undefined;
-    }
-    throw imageError(process.execPath, e);
-  }
-  image = makeReadOnly(fd, process.execPath);
+  if (process.geteuid?.() !== 0) return undefined;
+  image ??= readOnlyImage(process.execPath);
   return image;
-}
-
-let unprivileged = false;
-
-function imageError(path: string, e: unknown): RuntimeError {
-  return new RuntimeError(`cannot make a read-only image of ${path} for the container stages (open_tree): ${(e as Error).message}; berth does not run a stage from a writable host binary`);
-}
-
-function makeReadOnly(fd: number, path: string): number {
-  try {
-    mountSetattrRecursive(fd, MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV, 0, path);
-  } catch (e) {
-    closeSync(fd);
-    throw new RuntimeError(`cannot make the image of ${path} read-only (mount_setattr): ${(e as Error).message}`);
-  }
-  return fd;
 }
 
 /** An O_PATH fd of `path` on a new detached read-only mount of that file alone; the mount goes when the fd is closed. */
@@ -74,9 +47,15 @@ export function readOnlyImage(path: string): number {
   try {
     fd = openTreeClone(path, false, path);
   } catch (e) {
-    throw imageError(path, e);
+    throw new RuntimeError(`cannot make a read-only image of ${path} for the container stages (open_tree): ${(e as Error).message}; berth does not run a stage from a writable host binary`);
   }
-  return makeReadOnly(fd, path);
+  try {
+    mountSetattrRecursive(fd, MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV, 0, path);
+  } catch (e) {
+    closeSync(fd);
+    throw new RuntimeError(`cannot make the image of ${path} read-only (mount_setattr): ${(e as Error).message}`);
+  }
+  return fd;
 }
 
 /**
