@@ -53,23 +53,42 @@ export class Workbench {
    * there is no waiting for the palette to close.
    */
   async command(title: string, opts: { opens?: 'quickInput' } = {}): Promise<void> {
-    const input = await this.palette(title);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout: 20_000 });
-    await row.click();
+    let input: Locator;
+    // If the palette lost focus (and closed) before its row showed, open it again.
+    for (let attempt = 1; ; attempt++) {
+      input = await this.palette(title);
+      try {
+        await row.waitFor({ timeout: attempt >= 3 ? 20_000 : 7_000 });
+        await row.click({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
     if (opts.opens === 'quickInput') return;
     await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   }
 
   /** Opens the palette with `text` typed; returns its input. */
   async palette(text: string): Promise<Locator> {
-    await this.page.keyboard.press('Escape');
-    await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(`>${text}`);
-    return input;
+    // The palette closes when focus leaves it. Something the previous step
+    // started (an editor revealed from a notification, a terminal opening)
+    // can take focus just after F1, leaving the widget hidden: open it again.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ timeout: 10_000 });
+        await input.fill(`>${text}`, { timeout: 5_000 });
+        if ((await input.isVisible()) && (await input.inputValue()) === `>${text}`) return input;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+      }
+      if (attempt >= 4) throw new Error(`the command palette would not stay open for ${text}`);
+    }
   }
 
   /** The titles the palette lists for `text`. */
