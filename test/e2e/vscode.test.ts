@@ -147,7 +147,7 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
       : undefined;
   await t.test('a typo in config.json shows a diagnostic; berthd\'s create error lands on its line', { skip: lsReason }, async () => {
     const config = join(bundle.dir, 'config.json');
-    await wb.command('Go to File');
+    await wb.command('Go to File', { opens: 'quickInput' });
     await page.keyboard.type('config.json');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'config.json' }).first().waitFor();
     await page.keyboard.press('Enter');
