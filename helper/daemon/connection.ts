@@ -4,10 +4,10 @@
 // client opened — all torn down when it disconnects.
 import type { Socket } from 'node:net';
 import { createMessageConnection, type MessageConnection, ResponseError } from 'vscode-jsonrpc';
-import { SocketMessageWriter } from 'vscode-jsonrpc/node';
 import { ErrorCode } from '../protocol/errors';
 import { Notifications } from '../protocol/events';
 import { LimitedReader } from '../protocol/framing';
+import { CorkingWriter } from '../protocol/writer';
 import { isMethod, type Method, PerContainer } from '../protocol/methods';
 import { checkParams } from '../protocol/validate';
 import type { AuditLog } from './audit';
@@ -48,7 +48,7 @@ export class Connection {
   private backlog = new Backlog();
 
   constructor(private readonly socket: Socket, readonly peer: Peer, private readonly shared: Shared, onClose: () => void) {
-    const writer = new SocketMessageWriter(socket);
+    const writer = new CorkingWriter(socket);
     const reader = new LimitedReader(socket, {
       role: 'server',
       onMalformed: (m) => {
