@@ -113,7 +113,11 @@ export class Connection {
       const problem = checkParams(method, params);
       if (problem) throw new DaemonError(ErrorCode.InvalidParams, `${method}: ${problem.message}`, { pointer: problem.pointer });
       const p = (params ?? {}) as never;
-      const run = async () => this.call(method, p);
+      const run = async () => {
+        // Under the container's queue, so the owner checked is the owner acted on.
+        if (id !== undefined && method !== 'create' && method !== 'run') this.shared.containers.checkOwner(id, this.peer);
+        return this.call(method, p);
+      };
       const result = PerContainer.has(method) && id !== undefined ? await this.shared.queue.run(id, run) : await run();
       if (method === 'hello') this.hello = true;
       const ms = Math.round(performance.now() - t0);

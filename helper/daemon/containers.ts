@@ -72,6 +72,25 @@ export class Containers {
     return this.live.get(id)?.record;
   }
 
+  /**
+   * A --strict peer acts only on containers it created through berthd: any
+   * other (root's, another member's, one made by the CLI) runs outside the
+   * peer's user namespace, so an exec, attach or update there is host root.
+   */
+  checkOwner(id: string, peer: Peer): void {
+    if (!peer.strict) return;
+    const l = this.live.get(id);
+    if (l?.record.owner === peer.uid) return;
+    if (!l && !existsSync(join(this.ctx.root, id))) throw notFound(id);
+    const by = !l ? 'outside berthd' : l.record.owner === undefined ? 'by root' : `by uid ${l.record.owner}`;
+    throw new DaemonError(ErrorCode.Forbidden, `container ${id}: created ${by}; in strict mode uid ${peer.uid} may act only on its own containers`, { pointer: '/id' });
+  }
+
+  /** What a peer may list: everything, or a --strict peer's own containers. */
+  visibleTo(peer: Peer, infos: ContainerInfo[]): ContainerInfo[] {
+    return peer.strict ? infos.filter((c) => this.live.get(c.id)?.record.owner === peer.uid) : infos;
+  }
+
   /** Runtime state, with NotFound for an unknown id. */
   private async runtimeState(id: string): Promise<State> {
     try {
@@ -108,7 +127,7 @@ export class Containers {
     const checked = peer.strict ? strictSpec(spec, p.bundle, peer.uid, peer.gid) : undefined;
     if (this.live.has(p.id) || existsSync(`${this.ctx.root}/${p.id}`)) throw new DaemonError(ErrorCode.Exists, `container ${p.id}: already exists`, { pointer: '/id' });
     const terminal = spec.process?.terminal === true;
-    const record: ContainerRecord = { id: p.id, created: new Date().toISOString(), terminal, intent: 'create', defaultCgroup: !spec.linux?.cgroupsPath };
+    const record: ContainerRecord = { id: p.id, created: new Date().toISOString(), terminal, owner: peer.uid, intent: 'create', defaultCgroup: !spec.linux?.cgroupsPath };
     this.records.save(record);
     const l: Live = { record, watched: false };
     this.live.set(p.id, l);

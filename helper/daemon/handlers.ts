@@ -67,7 +67,7 @@ export const handlers: HandlerTable = {
     }
   },
   state: (c, p) => c.containers.state(p.id),
-  list: async (c) => ({ containers: await c.containers.list() }),
+  list: async (c) => ({ containers: c.containers.visibleTo(c.peer, await c.containers.list()) }),
   kill: async (c, p) => {
     await c.containers.kill(p.id, p.signal ?? 'SIGTERM', p.all ?? false);
     return empty;

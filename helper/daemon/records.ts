@@ -17,6 +17,8 @@ export interface ContainerRecord {
   id: string;
   created: string;
   terminal: boolean;
+  /** uid of the peer that created it: a --strict peer may act only on its own (absent in older records: root's). */
+  owner?: number;
   /** Set before a create or delete starts, cleared when it finished. */
   intent?: 'create' | 'delete';
   /** Init pid and its start time, to tell it from a reused pid after a restart. */

@@ -103,3 +103,32 @@ test('refused with Forbidden: a bundle owned by root, hooks, namespaces by path,
   assert.match(answers[3].error!.message, /\/linux\/devices/);
   assert.deepEqual(answers[4].result!.containers, []);
 });
+
+test('a member cannot act on a container it did not create: exec, attach, logs, kill, update, delete of root\'s are Forbidden', async (t) => {
+  // Root's container runs as real host root (no user namespace): an exec into it would be host root for the member.
+  const x = makeBundle(['sleep', '30']);
+  bundles.push(x);
+  const c = await b.connect('strict-root');
+  t.after(async () => {
+    await c.request('delete', { id: 'rootc', force: true }).catch(() => undefined);
+    c.close();
+  });
+  await c.request('create', { id: 'rootc', bundle: x.dir });
+  await c.request('start', { id: 'rootc' });
+  const answers = asMember(b.socket, [
+    ['exec', { id: 'rootc', process: { args: ['sh', '-c', 'echo exec-uid=$(id -u); cat /proc/self/uid_map'], cwd: '/', user: { uid: 0, gid: 0 } } }],
+    ['attach', { id: 'rootc' }],
+    ['logs', { id: 'rootc' }],
+    ['kill', { id: 'rootc', signal: 'SIGSTOP' }],
+    ['update', { id: 'rootc', resources: { devices: [{ allow: true, access: 'rwm' }] } }],
+    ['pause', { id: 'rootc' }],
+    ['delete', { id: 'rootc', force: true }],
+    ['list', {}],
+  ]);
+  const logs = Buffer.from(await c.request('logs', { id: 'rootc' }).then((r) => r.data), 'base64').toString();
+  assert.doesNotMatch(logs, /exec-uid/, 'the member\'s exec ran in root\'s container');
+  for (const a of answers.slice(0, 7)) assert.equal(a.error?.code, ErrorCode.Forbidden, JSON.stringify(a));
+  assert.match(answers[0].error!.message, /container rootc: created by uid 0/);
+  assert.deepEqual(answers[7].result!.containers, [], 'a member lists only its own containers');
+  assert.equal((await c.request('state', { id: 'rootc' })).status, 'running');
+});
