@@ -7,13 +7,16 @@
 //   - refused, because the user namespace cannot contain them: joining
 //     existing namespaces by path, devices (nodes and cgroup allow rules),
 //     hooks (they run as real root on the host), an explicit cgroupsPath,
-//     id mappings other than the caller's own, and a process user other
-//     than the mapped root.
+//     id mappings other than the caller's own, a process user other
+//     than the mapped root, and ID-mapped mounts (the parent makes them as
+//     host root on any host path: with the caller as the container's root,
+//     host root's files there would be the caller's to write).
 // The runtime then reads a copy of the config from berthd's own directory
 // (a "shadow bundle" whose root.path points at the caller's rootfs).
 import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode } from '../protocol/errors';
+import { isIdmapped } from '../runtime/idmap';
 import type { IdMapping, Spec } from '../spec/types';
 import { DaemonError } from './errors';
 
@@ -40,6 +43,9 @@ export function strictSpec(spec: Spec, bundle: string, uid: number, gid: number)
     if (d.allow) throw forbid(`/linux/resources/devices/${i}/allow`, 'device access rules that allow are not allowed');
   });
   if (out.hooks && Object.values(out.hooks).some((h) => Array.isArray(h) && h.length)) throw forbid('/hooks', 'hooks run as root on the host and are not allowed');
+  (out.mounts ?? []).forEach((m, i) => {
+    if (isIdmapped(m)) throw forbid(`/mounts/${i}`, 'ID-mapped mounts are not allowed');
+  });
   if (linux.cgroupsPath) throw forbid('/linux/cgroupsPath', 'choosing the cgroup is not allowed');
   onlyCaller(linux.uidMappings, uid, '/linux/uidMappings');
   onlyCaller(linux.gidMappings, gid, '/linux/gidMappings');

@@ -4,9 +4,11 @@
 // The client is `nobody` (with the allowed group) through setpriv.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { ErrorCode } from '../../helper/protocol/errors';
 import { defaultSpec } from '../../helper/spec/default';
+import type { Mount } from '../../helper/spec/types';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, startBerthd, type Berthd } from './harness';
 
@@ -102,6 +104,33 @@ test('refused with Forbidden: a bundle owned by root, hooks, namespaces by path,
   assert.match(answers[2].error!.message, /\/linux\/namespaces\/\d+\/path/);
   assert.match(answers[3].error!.message, /\/linux\/devices/);
   assert.deepEqual(answers[4].result!.containers, []);
+});
+
+test('refused with Forbidden: an ID-mapped bind mount (it would give the member host root\'s files under any host path)', () => {
+  // The host directory is root's; through an idmapped mount the container root (the member) would own its files.
+  const host = makeDir();
+  chmodSync(host, 0o755);
+  try {
+    const forms: Mount[] = [
+      { destination: '/h', type: 'bind', source: host, options: ['bind', 'idmap'] },
+      { destination: '/h', type: 'bind', source: host, options: ['rbind', 'ridmap'] },
+      { destination: '/h', type: 'bind', source: host, options: ['bind', `idmap=uids=0-${NOBODY}-1;gids=0-${NOBODY}-1`] },
+      { destination: '/h', type: 'bind', source: host, options: ['bind'], uidMappings: [{ containerID: 0, hostID: NOBODY, size: 1 }], gidMappings: [{ containerID: 0, hostID: NOBODY, size: 1 }] },
+    ];
+    const reqs: [string, unknown][] = [];
+    forms.forEach((m, k) => {
+      const x = ownedBundle(['true'], (s) => s.mounts!.push(m));
+      reqs.push(['create', { id: `s-idmap${k}`, bundle: x.dir }], ['delete', { id: `s-idmap${k}`, force: true }]);
+    });
+    const answers = asMember(b.socket, reqs);
+    for (let k = 0; k < forms.length; k++) {
+      const created = answers[2 * k];
+      assert.equal(created.error?.code, ErrorCode.Forbidden, JSON.stringify(created));
+      assert.match(created.error!.message, /\/mounts\/\d+: ID-mapped mounts are not allowed/);
+    }
+  } finally {
+    rmSync(host, { recursive: true, force: true });
+  }
 });
 
 test('a member cannot act on a container it did not create: exec, attach, logs, kill, update, delete of root\'s are Forbidden', async (t) => {
