@@ -2,7 +2,7 @@
 // state.json (written atomically: temp file, fsync, rename), config.json (the
 // spec as it was at create time) and, until `start`, exec.fifo. A directory
 // without state.json is a container still being created.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../spec/types';
 import { RuntimeError } from './errors';
@@ -108,10 +108,23 @@ export class Store {
   }
 }
 
-/** Writes `data` to `path` so readers see the old or the new content, never a torn file. */
+/**
+ * Writes `data` to `path` so readers see the old or the new content, never a
+ * torn file. The temp name is predictable and may sit in a directory someone
+ * else can write (a --pid-file in the bundle): it is created exclusively
+ * (O_EXCL never follows a symlink), so one planted there cannot send root's
+ * write to another file; a leftover is unlinked once, a second one is an error.
+ */
 export function atomicWrite(path: string, data: string, mode = 0o644): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', mode);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    unlinkSync(tmp);
+    fd = openSync(tmp, 'wx', mode);
+  }
   try {
     writeSync(fd, data);
     fsyncSync(fd);

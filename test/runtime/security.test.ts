@@ -2,11 +2,12 @@
 // --preserve-fds (runc's CVE-2024-21626), mounts sent outside the rootfs by a
 // symlink in it.
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, readFileSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeBundle } from '../fixtures/bundle';
-import { ensureBuilt, Runner } from './harness';
+import { BERTH, ensureBuilt, Runner } from './harness';
 
 describe('isolation', () => {
   let r: Runner;
@@ -82,6 +83,30 @@ describe('isolation', () => {
       assert.equal(existsSync('/berth-null'), false);
       assert.ok(existsSync(join(b.rootfs, 'berth-null')));
     } finally {
+      b.cleanup();
+    }
+  });
+
+  test('--pid-file: a symlink planted at its temp name is not followed (root would write through it)', () => {
+    // The temp name holds berth's pid: the shell plants the link under its own pid, then execs berth.
+    const b = makeBundle(['true']);
+    const victim = join(b.dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    const pidFile = join(b.dir, 'init.pid');
+    const id = r.id('pidlink');
+    // A file, not a pipe: the container's init inherits it.
+    const err = openSync(join(b.dir, 'stderr'), 'w');
+    try {
+      const x = spawnSync('sh', ['-c', `ln -s "$1" "$2.$$.tmp" && exec "$3" --root "$4" create --pid-file "$2" -b "$5" "$6"`, 'sh', victim, pidFile, BERTH, r.root, b.dir, id], {
+        stdio: ['ignore', 'ignore', err], timeout: 20_000,
+      });
+      assert.equal(x.status, 0, readFileSync(join(b.dir, 'stderr'), 'utf8'));
+      assert.equal(readFileSync(victim, 'utf8'), 'precious\n', 'the symlink\'s target is untouched');
+      assert.equal(readFileSync(pidFile, 'utf8'), String(r.state('pidlink').pid));
+      assert.equal(lstatSync(pidFile).isFile(), true);
+    } finally {
+      closeSync(err);
+      r.run(['delete', '--force', 'pidlink']);
       b.cleanup();
     }
   });
