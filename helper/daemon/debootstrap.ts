@@ -10,7 +10,7 @@
 // until its clean-up is done, so a berthd killed mid-job is followed by one
 // that undoes it at start-up (debootstrapRecovery.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, chownSync, constants, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chownSync, closeSync, constants, fchownSync, mkdirSync, openSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ErrorCode } from '../protocol/errors';
@@ -25,6 +25,7 @@ import { DaemonError } from './errors';
 import type { CallContext } from './handlers';
 import { JOB_MARKER, type JobEntry, type JobJournal } from './jobJournal';
 import { unmountUnder } from './mountsUnder';
+import { pinBundle, type PinnedBundle } from './pinnedBundle';
 import { endGroup, reapAdopted } from './processGroup';
 
 const PROGRAM = 'debootstrap';
@@ -62,6 +63,8 @@ class Job {
   private readonly progress = new DebootstrapProgress();
   readonly finished: Promise<void>;
   private readonly rootfs: string;
+  /** A --strict peer's bundle, held by fds (pinnedBundle.ts). */
+  private pinned?: PinnedBundle;
 
   constructor(
     readonly id: string,
@@ -73,7 +76,7 @@ class Job {
     private readonly journal: JobJournal,
   ) {
     this.rootfs = join(target.dir, 'rootfs');
-    this.finished = this.run().then((end) => this.notify(Notifications.bundleFinished, { job: this.id, ...end } satisfies BundleFinishedNotification));
+    this.finished = this.run().finally(() => this.pinned?.close()).then((end) => this.notify(Notifications.bundleFinished, { job: this.id, ...end } satisfies BundleFinishedNotification));
   }
 
   private step(s: Omit<BundleProgressNotification, 'job'>): void {
@@ -98,7 +101,14 @@ class Job {
       await new Promise((r) => setImmediate(r));
       this.step({ phase: 'start', step: `${what}${mirror ? ` from ${mirror}` : ''}`, percent: 0 });
       if (this.cancelled) return this.cancelledEnd();
-      const args = [`--variant=${variant}`, suite, this.rootfs, ...(mirror ? [mirror] : [])];
+      if (this.peer.strict) {
+        try {
+          this.pinned = pinBundle(this.target.dir, (st) => (this.entry.dirId ? `${st.dev}:${st.ino}` === `${this.entry.dirId.dev}:${this.entry.dirId.ino}` : Number(st.uid) === this.peer.uid));
+        } catch (e) {
+          return this.fail(`${what}: ${(e as Error).message}`, this.target.create);
+        }
+      }
+      const args = [`--variant=${variant}`, suite, this.pinned?.rootfs ?? this.rootfs, ...(mirror ? [mirror] : [])];
       const child = spawn(findProgram() ?? PROGRAM, args, {
         // Its own process group, so cancel reaches wget, dpkg and chroot too.
         detached: true,
@@ -157,9 +167,20 @@ class Job {
     const left = unmountUnder(this.rootfs);
     if (left.length) return this.fail(`${this.rootfs}: still mounted after debootstrap: ${left.join(', ')}`, false);
     const config = join(this.target.dir, 'config.json');
-    writeFileSync(config, JSON.stringify(defaultSpec(), null, '\t') + '\n', { mode: 0o644 });
-    chownSync(config, this.peer.uid, this.peer.gid);
-    if (this.target.create) chownSync(this.target.dir, this.peer.uid, this.peer.gid);
+    // Never over an existing entry, never through a symlink: whatever appeared there meanwhile is not berthd's to write or chown.
+    let fd: number;
+    try {
+      fd = openSync(join(this.pinned?.dir ?? this.target.dir, 'config.json'), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    } catch (e) {
+      return this.fail(`${config}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'appeared during the job; not overwritten' : (e as Error).message}`, false);
+    }
+    try {
+      writeSync(fd, JSON.stringify(defaultSpec(), null, '\t') + '\n');
+      fchownSync(fd, this.peer.uid, this.peer.gid);
+    } finally {
+      closeSync(fd);
+    }
+    if (this.target.create) chownSync(this.pinned?.dir ?? this.target.dir, this.peer.uid, this.peer.gid);
     this.step({ phase: 'config', step: `wrote ${config}`, percent: 100 });
     return { outcome: 'done', config };
   }
