@@ -137,7 +137,8 @@ export class Containers {
       if (terminal) receiver = await ConsoleReceiver.listen(this.records.consoleSocket(p.id));
       else stdio = openStdio(this.records.logPath(p.id));
       const bundle = checked ? writeShadowBundle(this.records.containerDir(p.id), checked) : p.bundle;
-      const created = await this.runtime.create(this.ctx, { id: p.id, bundle, consoleSocket: receiver?.path, stdio });
+      // strict: the member's bind sources only as far as the member itself can reach them.
+      const created = await this.runtime.create(this.ctx, { id: p.id, bundle, consoleSocket: receiver?.path, stdio, unprivilegedSources: checked !== undefined });
       const pid = created.state.pid;
       record.pid = pid;
       record.pidStart = pid ? startTime(pid) : undefined;

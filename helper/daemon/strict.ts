@@ -10,7 +10,9 @@
 //     id mappings other than the caller's own, a process user other
 //     than the mapped root, and ID-mapped mounts (the parent makes them as
 //     host root on any host path: with the caller as the container's root,
-//     host root's files there would be the caller's to write).
+//     host root's files there would be the caller's to write);
+//   - bind sources are reached only as the caller reaches them (the
+//     runtime's unprivilegedSources), not through host root's copy.
 // The runtime then reads a copy of the config from berthd's own directory
 // (a "shadow bundle" whose root.path points at the caller's rootfs).
 import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';

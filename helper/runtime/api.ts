@@ -26,6 +26,12 @@ export interface CreateOptions {
   /** Entries added to process.env (socket activation: LISTEN_FDS, LISTEN_PID). */
   env?: string[];
   noPivot?: boolean;
+  /**
+   * Bind sources are reached only as the container's root reaches them by
+   * path, never through a copy the runtime opens with its own privilege
+   * (hostfds.ts): berthd --strict, where that root is an unprivileged caller.
+   */
+  unprivilegedSources?: boolean;
   /** Number of fds after 0-2 passed through to the container (runc --preserve-fds). */
   preserveFds?: number;
   /** The caller's NOTIFY_SOCKET: the container gets a socket whose READY=1 `start` relays there (notify.ts). */

@@ -73,7 +73,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         if (!init) {
           if (trampoline?.userNs) {
             chownToContainerRoot(store.fifo(opts.id), spec);
-            hostFds = openHostFds(spec, bundle, store.fifo(opts.id));
+            hostFds = openHostFds(spec, bundle, store.fifo(opts.id), !opts.unprivilegedSources);
           }
           init = startInit(spec, opts, consoleSock, trampoline, undefined, hostFds);
         }

@@ -38,12 +38,13 @@ export function isBind(m: { type?: string; options?: string[] }): boolean {
   return m.type === 'bind' || (planMount(m.options).flags & C.MS_BIND) !== 0;
 }
 
-export function openHostFds(spec: Spec, bundle: string, fifo: string): HostFds {
+/** `bindSources` false: no copy of any bind source (CreateOptions.unprivilegedSources); the init finds them by path. */
+export function openHostFds(spec: Spec, bundle: string, fifo: string, bindSources = true): HostFds {
   const out: HostFds = { mounts: [], devices: 0, fds: [] };
   try {
     out.fds.push(openSync(fifo, C.O_PATH | C.O_CLOEXEC));
     (spec.mounts ?? []).forEach((m, i) => {
-      if (!isBind(m) || !m.source) return;
+      if (!bindSources || !isBind(m) || !m.source) return;
       const src = isAbsolute(m.source) ? m.source : join(bundle, m.source);
       const recursive = (planMount(m.options).flags & C.MS_REC) !== 0;
       let fd: number;

@@ -4,7 +4,8 @@
 // The client is `nobody` (with the allowed group) through setpriv.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ErrorCode } from '../../helper/protocol/errors';
 import { defaultSpec } from '../../helper/spec/default';
@@ -130,6 +131,22 @@ test('refused with Forbidden: an ID-mapped bind mount (it would give the member 
     }
   } finally {
     rmSync(host, { recursive: true, force: true });
+  }
+});
+
+test('a bind source below a directory the member cannot search stays out of reach (no copy made with berthd\'s privilege)', () => {
+  // Stands for another user's 0700 home holding files of mode 0644.
+  const home = makeDir();
+  chmodSync(home, 0o700);
+  mkdirSync(join(home, 'sub'), { mode: 0o755 });
+  writeFileSync(join(home, 'sub', 'secret'), 'not for nobody\n', { mode: 0o644 });
+  try {
+    const x = ownedBundle(['cat', '/h/secret'], (s) => s.mounts!.push({ destination: '/h', type: 'bind', source: join(home, 'sub'), options: ['bind'] }));
+    const [created] = asMember(b.socket, [['create', { id: 's-denied', bundle: x.dir }], ['delete', { id: 's-denied', force: true }]]);
+    assert.ok(created.error, 'create must fail: nobody cannot reach the source');
+    assert.match(created.error.message, /bind source `[^`]+\/sub` does not exist/);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 });
 
