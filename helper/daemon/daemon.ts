@@ -28,9 +28,18 @@ import { Watcher } from './watch';
 
 export const VERSION = '0.1.0';
 
+/**
+ * Connections one non-root uid may hold at once. Each costs berthd an fd and
+ * up to a 1 MiB partial message: uncapped, one member (strict or not) could
+ * take every fd berthd has, and root could no longer connect or create.
+ */
+export const MAX_CONNECTIONS_PER_UID = 32;
+
 export class Daemon {
   private server?: Server;
   private connections = new Set<Connection>();
+  /** Open connections by non-root uid (MAX_CONNECTIONS_PER_UID). */
+  private perUid = new Map<number, number>();
   /** Held open for the process's life: the single-instance lock. */
   lockFd?: number;
   private shared!: Shared;
@@ -75,16 +84,22 @@ export class Daemon {
       if (fd === undefined || fd < 0) throw new Error('accepted socket has no fd');
       const c = peerCred(fd);
       const member = this.gid !== undefined && (c.gid === this.gid || c.groups.includes(this.gid));
-      if (c.uid !== 0 && !member) {
-        const message = `uid ${c.uid} is not allowed to use berthd: only root and members of group ${this.opts.group} may connect`;
+      const held = this.perUid.get(c.uid) ?? 0;
+      const refusal =
+        c.uid !== 0 && !member ? `uid ${c.uid} is not allowed to use berthd: only root and members of group ${this.opts.group} may connect`
+        : c.uid !== 0 && held >= MAX_CONNECTIONS_PER_UID ? `uid ${c.uid} already has ${held} connections to berthd, the most one user may hold; close some`
+        : undefined;
+      if (refusal) {
+        const message = refusal;
         this.shared.audit.write({ uid: c.uid, gid: c.gid, pid: c.pid, method: '(connect)', result: 'refused', code: ErrorCode.NotAllowed, message });
-        this.log('warn', 'refused connection', { uid: c.uid, gid: c.gid, pid: c.pid });
+        this.log('warn', 'refused connection', { uid: c.uid, gid: c.gid, pid: c.pid, held });
         const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.NotAllowed, message } });
         socket.on('error', () => undefined);
         // Read and dropped, so the peer's close is seen and ends this socket (an unread one would hold server.close() in stop());
         // a peer that never closes is cut off after a while.
         socket.resume();
-        socket.end(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+        // One over its cap goes as soon as the answer is out: a peer connecting in a loop must not hold berthd's fds for 2 s each.
+        socket.end(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, member ? () => socket.destroy() : undefined);
         setTimeout(() => socket.destroy(), 2000).unref();
         return;
       }
@@ -94,7 +109,15 @@ export class Daemon {
       socket.destroy();
       return;
     }
-    const conn: Connection = new Connection(socket, peer, this.shared, () => this.connections.delete(conn));
+    const uid = peer.uid;
+    if (uid !== 0) this.perUid.set(uid, (this.perUid.get(uid) ?? 0) + 1);
+    const conn: Connection = new Connection(socket, peer, this.shared, () => {
+      this.connections.delete(conn);
+      if (uid === 0) return;
+      const left = (this.perUid.get(uid) ?? 1) - 1;
+      if (left > 0) this.perUid.set(uid, left);
+      else this.perUid.delete(uid);
+    });
     this.connections.add(conn);
   }
 
