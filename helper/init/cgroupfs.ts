@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import * as C from '../linux/constants';
 import { fdPath, mkdirAllInRoot, openInRoot } from '../linux/inroot';
 import { SysError } from '../linux/errors';
+import { checkDestination } from './destination';
 import { libc } from '../linux/libc';
 import { mount } from '../linux/mount';
 import type { MountPlan } from '../linux/mountopts';
@@ -20,6 +21,7 @@ export function mountCgroups(rootfd: number, dest: string, plan: MountPlan): voi
   const v1 = [...own.keys()].filter((c) => c !== '');
   const fd = mkdirAllInRoot(rootfd, dest);
   try {
+    checkDestination(fd, dest);
     if (v1.length === 0) {
       const path = own.get('') ?? '/';
       if (path !== '/') bindHostCgroup(hostMount(''), path, rootfd, dest, flags);
@@ -86,6 +88,7 @@ function bindHostCgroup(mountpoint: string | undefined, path: string, rootfd: nu
   if (!mountpoint) throw new Error(`cgroup hierarchy for \`${dest}\` is not mounted on the host`);
   const fd = mkdirAllInRoot(rootfd, dest);
   try {
+    checkDestination(fd, dest);
     mount(posix.join(mountpoint, path), fdPath(fd), null, C.MS_BIND | C.MS_REC, null, dest);
   } finally {
     closeSync(fd);

@@ -62,13 +62,13 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   // Opened before pivot_root while the state directory is still reachable.
   const fifo = fifoFd ?? openSync(cfg.fifo, C.O_PATH | C.O_CLOEXEC);
   enterRootfs(cfg.rootfs, cfg.noPivot);
+  checkProcMounted();
   if (spec.process?.terminal) {
     if (cfg.consoleSocketFd === undefined) throw new InitError('terminal requested without a console socket', '/process/terminal');
     setupConsole(spec, cfg.consoleSocketFd);
   }
   finishRootfs(spec);
   applyLimits(spec.process!);
-  checkProcMounted();
   const exe = resolveExecutable(spec.process!);
   return { cfg, fifo, exe, seccomp };
 }

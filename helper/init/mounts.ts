@@ -9,6 +9,7 @@ import { mount, mountSetattrRecursive, moveMount } from '../linux/mount';
 import { BIND_REMOUNT_MASK, planMount, type MountPlan } from '../linux/mountopts';
 import type { Mount } from '../spec/types';
 import { mountCgroups } from './cgroupfs';
+import { checkDestination } from './destination';
 import { at } from './errors';
 
 /** `sourceFd`: the bind source as a detached mount opened by the parent (helper/runtime/hostfds.ts); consumed (closed). */
@@ -26,6 +27,7 @@ export function mountEntry(rootfd: number, bundle: string, m: Mount, pointer: st
     }
     const fd = mkdirAllInRoot(rootfd, m.destination);
     try {
+      checkDestination(fd, m.destination);
       mount(m.source ?? m.type ?? 'none', fdPath(fd), m.type ?? null, plan.flags & ~C.MS_REMOUNT, plan.data, m.destination);
     } finally {
       closeSync(fd);
@@ -62,6 +64,7 @@ function bindMount(rootfd: number, bundle: string, m: Mount, plan: MountPlan, pa
   const isDir = st.isDirectory();
   const fd = isDir ? mkdirAllInRoot(rootfd, m.destination) : touchInRoot(rootfd, m.destination);
   try {
+    checkDestination(fd, m.destination);
     // The parent's copy already is the (r)bind of the source (idmapped if asked): attach it as it is.
     if (sourceFd !== undefined) moveMount(sourceFd, fd, m.destination);
     else mount(src, fdPath(fd), null, C.MS_BIND | (plan.flags & C.MS_REC), null, m.destination);

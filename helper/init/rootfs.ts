@@ -8,6 +8,7 @@ import * as C from '../linux/constants';
 import { fdPath, mkdirAllInRoot, openInRoot } from '../linux/inroot';
 import { chdir, chroot, fchdir, mount, pivotRoot, umount } from '../linux/mount';
 import { PROPAGATION } from '../linux/mountopts';
+import { fsMagic, PROC_SUPER_MAGIC } from '../linux/statfs';
 import type { Spec } from '../spec/types';
 import { createDevices } from './devices';
 import { at, InitError } from './errors';
@@ -131,10 +132,23 @@ function maskPath(rootfd: number, path: string): void {
   }
 }
 
+/**
+ * After pivot_root, before anything is written under /proc: it must be the
+ * kernel's procfs. A rootfs whose /proc is a symlink into a later mount (a
+ * volume) would otherwise hand the init a tree of its own making, taking the
+ * LSM exec label, sysctls and oom_score_adj, and the wait for `start`.
+ */
 export function checkProcMounted(): void {
+  let fd: number | undefined;
   try {
+    fd = openSync('/proc', C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
     statSync('/proc/self/fd');
   } catch {
     throw new InitError('the container needs /proc mounted (the init waits for `start` through /proc/self/fd)', '/mounts');
+  }
+  try {
+    if (fsMagic(fd, '/proc') !== PROC_SUPER_MAGIC) throw new InitError('/proc is not procfs (a symlink in the rootfs led it elsewhere)', '/mounts');
+  } finally {
+    closeSync(fd);
   }
 }

@@ -11,7 +11,7 @@ interface Libc {
   unshare: Fn; setns: Fn; mount: Fn; umount2: Fn; chroot: Fn; chdir: Fn; fchdir: Fn;
   sethostname: Fn; setdomainname: Fn; mknod: Fn; mkfifo: Fn; mkdirat: Fn; fchownat: Fn; symlinkat: Fn; unlinkat: Fn;
   openat: Fn; close: Fn; dup3: Fn; fcntl: Fn; prctl: Fn; ioctlInt: Fn; ioctlPtr: Fn; setsid: Fn; execve: Fn; syscall: Fn;
-  prlimit: Fn; signal: Fn; socket: Fn; connect: Fn; sendmsg: Fn; recvmsg: Fn; socketpair: Fn; getpid: Fn;
+  prlimit: Fn; fstatfs: Fn; signal: Fn; socket: Fn; connect: Fn; sendmsg: Fn; recvmsg: Fn; socketpair: Fn; getpid: Fn;
   OpenHow: Koffi.TypeObject; Rlimit: Koffi.TypeObject; SockaddrUn: Koffi.TypeObject; MsgHdr: Koffi.TypeObject;
 }
 
@@ -58,6 +58,7 @@ export function libc(): Libc {
     execve: f('int execve(const char *path, const char **argv, const char **envp)'),
     syscall: f('long syscall(long nr, ...)'),
     prlimit: f('int prlimit(int pid, int resource, berth_rlimit *nw, _Out_ berth_rlimit *old)'),
+    fstatfs: f('int fstatfs(int fd, void *buf)'),
     signal: f('void *signal(int sig, void *handler)'),
     socket: f('int socket(int domain, int type, int protocol)'),
     connect: f('int connect(int fd, berth_sockaddr_un *addr, uint32_t len)'),

@@ -3,7 +3,8 @@
 // symlink in it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeBundle } from '../fixtures/bundle';
@@ -108,6 +109,44 @@ describe('isolation', () => {
       closeSync(err);
       r.run(['delete', '--force', 'pidlink']);
       b.cleanup();
+    }
+  });
+
+  test('a symlink in the rootfs cannot lead a volume onto /proc, nor make /proc a tree of the volume', () => {
+    // Both ways the init's own /proc writes (oom_score_adj here, the LSM exec label likewise) and its wait
+    // for `start` (/proc/self/fd/N) went to the attacker's files: the process ran during `create`.
+    const vol = mkdtempSync(join(tmpdir(), 'berth-vol-'));
+    for (const top of ['', 'proc/self/']) {
+      mkdirSync(join(vol, top, 'fd'), { recursive: true });
+      for (let i = 0; i < 64; i++) writeFileSync(join(vol, top, 'fd', String(i)), '');
+      writeFileSync(join(vol, top, 'oom_score_adj'), 'fake\n');
+    }
+    const onto = makeBundle(['true'], (s) => {
+      s.process!.oomScoreAdj = 500;
+      s.mounts!.push({ destination: '/vol', type: 'bind', source: vol, options: ['bind'] });
+    });
+    symlinkSync('/proc/self', join(onto.rootfs, 'vol'));
+    const fake = makeBundle(['true'], (s) => {
+      s.process!.oomScoreAdj = 500;
+      s.mounts!.push({ destination: '/vol', type: 'bind', source: vol, options: ['bind'] });
+    });
+    rmdirSync(join(fake.rootfs, 'proc'));
+    symlinkSync('/vol/proc', join(fake.rootfs, 'proc'));
+    try {
+      const x = r.run(['create', '-b', onto.dir, 'procvol']);
+      assert.notEqual(x.status, 0);
+      assert.match(x.stderr, /destination `\/vol` resolves into \/proc through a symlink in the rootfs/);
+      const y = r.run(['create', '-b', fake.dir, 'procfake']);
+      assert.notEqual(y.status, 0);
+      assert.match(y.stderr, /\/proc is not procfs/);
+      assert.equal(readFileSync(join(vol, 'oom_score_adj'), 'utf8'), 'fake\n');
+      assert.equal(readFileSync(join(vol, 'proc/self/oom_score_adj'), 'utf8'), 'fake\n');
+    } finally {
+      r.run(['delete', '--force', 'procvol']);
+      r.run(['delete', '--force', 'procfake']);
+      onto.cleanup();
+      fake.cleanup();
+      rmSync(vol, { recursive: true, force: true });
     }
   });
 
