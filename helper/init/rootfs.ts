@@ -18,7 +18,7 @@ import { mountEntry } from './mounts';
 export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFds: Record<number, number> = {}, deviceFds: number[] = []): void {
   const prop = spec.linux?.rootfsPropagation;
   at('/linux/rootfsPropagation', () => {
-    if (prop !== undefined && !(prop in PROPAGATION)) throw new Error(`unknown propagation \`${prop}\``);
+    if (prop !== undefined && !Object.hasOwn(PROPAGATION, prop)) throw new Error(`unknown propagation \`${prop}\``);
     // rslave by default (as runc): host mounts still appear, ours never go back.
     const rootFlag = prop === 'private' || prop === 'rprivate' ? C.MS_PRIVATE | C.MS_REC : C.MS_SLAVE | C.MS_REC;
     mount(null, '/', null, rootFlag, null, '/');

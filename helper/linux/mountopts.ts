@@ -65,14 +65,15 @@ export function planMount(options: string[] = []): MountPlan {
   const plan: MountPlan = { flags: 0, propagation: [], data: '', bind: false, unsupported: [] };
   const data: string[] = [];
   for (const [i, o] of options.entries()) {
-    if (o in RECURSIVE) {
+    // Own keys only: `toString` or `__proto__` is an unknown option (data), not Object.prototype's.
+    if (Object.hasOwn(RECURSIVE, o)) {
       const [set, clear] = RECURSIVE[o];
       const r = (plan.recursive ??= { set: 0, clear: 0 });
       r.set = (r.set & ~clear) | set;
       r.clear = (r.clear & ~set) | clear;
-    } else if (o in SET) plan.flags |= SET[o];
-    else if (o in CLEAR) plan.flags &= ~CLEAR[o];
-    else if (o in PROPAGATION) plan.propagation.push(PROPAGATION[o]);
+    } else if (Object.hasOwn(SET, o)) plan.flags |= SET[o];
+    else if (Object.hasOwn(CLEAR, o)) plan.flags &= ~CLEAR[o];
+    else if (Object.hasOwn(PROPAGATION, o)) plan.propagation.push(PROPAGATION[o]);
     else if (o === 'idmap' || o === 'ridmap') plan.idmap = { ...plan.idmap, recursive: o === 'ridmap' || plan.idmap?.recursive === true };
     else if (o.startsWith('idmap=') || o.startsWith('ridmap=')) {
       plan.idmap = { recursive: o.startsWith('r') || plan.idmap?.recursive === true, custom: { text: o.slice(o.indexOf('=') + 1), index: i } };

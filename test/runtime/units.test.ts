@@ -25,6 +25,8 @@ test('planMount: set and clear flags, propagation apart, the rest as data', () =
   assert.equal(p.bind, true);
   assert.deepEqual(planMount(['tmpcopyup']).unsupported, ['tmpcopyup']);
   assert.equal(planMount(['strictatime', 'nostrictatime']).flags, 0);
+  // Names of Object.prototype's members are unknown options like any other, not a crash.
+  assert.equal(planMount(['toString', '__proto__', 'constructor']).data, 'toString,__proto__,constructor');
 });
 
 test('parseSignal: names with and without SIG, numbers; junk is an error', () => {
