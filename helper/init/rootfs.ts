@@ -3,7 +3,7 @@
 // bind-mounted onto itself (pivot_root needs a mount point), every `mounts`
 // entry, /dev, then pivot_root (or MS_MOVE + chroot with --no-pivot), and
 // after it the paths that are masked or read-only.
-import { closeSync, openSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync, writeFileSync } from 'node:fs';
 import * as C from '../linux/constants';
 import { fdPath, mkdirAllInRoot, openInRoot } from '../linux/inroot';
 import { chdir, chroot, fchdir, mount, pivotRoot, umount } from '../linux/mount';
@@ -86,7 +86,12 @@ export function finishRootfs(spec: Spec): void {
   const rootfd = openSync('/', C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
   try {
     (spec.linux?.readonlyPaths ?? []).forEach((p, i) => at(`/linux/readonlyPaths/${i}`, () => readonlyPath(rootfd, p)));
-    (spec.linux?.maskedPaths ?? []).forEach((p, i) => at(`/linux/maskedPaths/${i}`, () => maskPath(rootfd, p)));
+    const devNull = new NullDevice(rootfd);
+    try {
+      (spec.linux?.maskedPaths ?? []).forEach((p, i) => at(`/linux/maskedPaths/${i}`, () => maskPath(rootfd, p, devNull)));
+    } finally {
+      devNull.close();
+    }
   } finally {
     closeSync(rootfd);
   }
@@ -121,12 +126,40 @@ function readonlyPath(rootfd: number, path: string): void {
   }
 }
 
-function maskPath(rootfd: number, path: string): void {
+/**
+ * The container's /dev/null, opened once and checked to be the null device
+ * (1:3) before it is bound over masked files. The rootfs (without a /dev
+ * mount) or a later volume can make it a symlink or a file of its own: bound
+ * by path it would put /proc/timer_list over /proc/keys and leave
+ * /proc/timer_list unmasked, as runc's CVE-2025-31133.
+ */
+class NullDevice {
+  private fd?: number;
+  constructor(private readonly rootfd: number) {}
+
+  get(): number {
+    if (this.fd !== undefined) return this.fd;
+    const fd = openInRoot(this.rootfd, '/dev/null', C.O_PATH | C.O_NOFOLLOW);
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice() || st.rdev !== 0x103) {
+      closeSync(fd);
+      throw new Error('`/dev/null` in the container is not the null device (1:3): masked files are not covered with it');
+    }
+    return (this.fd = fd);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+function maskPath(rootfd: number, path: string, devNull: NullDevice): void {
   const fd = openOptional(rootfd, path);
   if (fd === undefined) return;
   try {
     if (statSync(fdPath(fd)).isDirectory()) mount('tmpfs', fdPath(fd), 'tmpfs', C.MS_RDONLY, null, path);
-    else mount('/dev/null', fdPath(fd), null, C.MS_BIND, null, path);
+    else mount(fdPath(devNull.get()), fdPath(fd), null, C.MS_BIND, null, path);
   } finally {
     closeSync(fd);
   }

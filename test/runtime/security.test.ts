@@ -150,6 +150,24 @@ describe('isolation', () => {
     }
   });
 
+  test('masked files are covered with the null device only: a rootfs\'s /dev/null symlink is refused (runc\'s CVE-2025-31133)', () => {
+    // Without a /dev mount the rootfs's own /dev/null stays; bound by path it put /proc/timer_list over
+    // /proc/keys and left /proc/timer_list itself unmasked.
+    const b = makeBundle(['cat', '/proc/timer_list'], (s) => {
+      s.mounts = s.mounts!.filter((m) => !m.destination.startsWith('/dev'));
+    });
+    symlinkSync('/proc/timer_list', join(b.rootfs, 'dev/null'));
+    try {
+      const x = r.run(['run', '-b', b.dir, 'devnull']);
+      assert.notEqual(x.status, 0);
+      assert.doesNotMatch(x.stdout, /Timer List/);
+      assert.match(x.stderr, /`\/dev\/null` in the container is not the null device.*pointer="\/linux\/maskedPaths\/\d+"/);
+    } finally {
+      r.run(['delete', '--force', 'devnull']);
+      b.cleanup();
+    }
+  });
+
   test('the created init waits as PID 1 of its own pid namespace, before the user process runs', () => {
     const b = makeBundle(['true']);
     try {
