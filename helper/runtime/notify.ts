@@ -12,7 +12,7 @@
 // `run` that waits; the mount shows it to the container as soon as it exists.
 // The relay drops the container's MAINPID= (a pid of its own namespace) and
 // names the container's init by its host pid instead.
-import { chmodSync, closeSync, existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { bindDgram, recvDgram, sendDgram } from '../linux/dgram';
 import type { Spec } from '../spec/types';
@@ -51,9 +51,17 @@ export interface NotifyRelay {
 /** Binds the container-side socket; call before `start` so that no early message is lost. */
 export function openNotifyRelay(stateDir: string, hostSocket: string): NotifyRelay {
   const path = join(notifyDir(stateDir), SOCKET_NAME);
-  const fd = bindDgram(path, 200);
-  // Any user in the container may report readiness, as under systemd.
-  chmodSync(path, 0o777);
+  // Any user in the container may report readiness, as under systemd: the
+  // socket is made 0777 by bind itself. Never chmod it by path afterwards:
+  // the directory is the container's, which can rename a symlink to a host
+  // file over the fresh socket (`start` on a running container).
+  const old = process.umask(0);
+  let fd: number;
+  try {
+    fd = bindDgram(path, 200);
+  } finally {
+    process.umask(old);
+  }
   let closed = false;
   let waiting = false;
   return {

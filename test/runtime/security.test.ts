@@ -3,7 +3,7 @@
 // symlink in it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -165,6 +165,35 @@ describe('isolation', () => {
     } finally {
       r.run(['delete', '--force', 'devnull']);
       b.cleanup();
+    }
+  });
+
+  test('NOTIFY_SOCKET: `start` never chmods the container\'s socket by path (a symlink renamed over it reached a host file)', () => {
+    // The notify directory is the container's; `start` with NOTIFY_SOCKET on a running container binds a fresh
+    // socket there, and chmodded it by path after the bind.
+    const dir = mkdtempSync(join(tmpdir(), 'berth-notify-race-'));
+    const hostSocket = join(dir, 'host.sock');
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'x', { mode: 0o600 });
+    // Three racing loops: before the fix the victim turned 0777 within 6 starts in 5 runs out of 5.
+    const race = `for k in 1 2 3; do (while :; do rm -f notify; ln -s ${victim} t$k; mv -f t$k notify; done) & done; wait`;
+    const b = makeBundle(['sh', '-c', `cd ${hostSocket} && ${race}`], (s) => {
+      s.root!.readonly = false;
+    });
+    // Only the path matters: nothing is ever relayed to it.
+    const env = { ...process.env, NOTIFY_SOCKET: hostSocket };
+    try {
+      const created = spawnSync(BERTH, ['--root', r.root, 'create', '-b', b.dir, r.id('nrace')], { stdio: 'ignore', env, timeout: 20_000 });
+      assert.equal(created.status, 0);
+      assert.equal(r.run(['start', 'nrace']).status, 0);
+      for (let i = 0; i < 25; i++) {
+        spawnSync(BERTH, ['--root', r.root, 'start', r.id('nrace')], { stdio: 'ignore', env, timeout: 20_000 });
+        assert.equal(statSync(victim).mode & 0o777, 0o600, `after ${i + 1} start(s)`);
+      }
+    } finally {
+      r.run(['delete', '--force', 'nrace']);
+      b.cleanup();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
