@@ -1,5 +1,5 @@
 // `berth spec`: writes a starter config.json, like `runc spec`.
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSpec } from '../spec/default';
 import { RuntimeError } from '../runtime/errors';
@@ -13,9 +13,14 @@ export const verb: Verb = {
   async run(v) {
     const dir = (v.bundle as string | undefined) ?? '.';
     const path = join(dir, 'config.json');
-    if (existsSync(path)) throw new RuntimeError(`file \`${path}\` exists: remove it first`, 'bad-argument');
     const spec = defaultSpec({ rootless: v.rootless === true, uid: process.getuid?.(), gid: process.getgid?.() });
-    writeFileSync(path, JSON.stringify(spec, null, '\t') + '\n');
+    // Created exclusively: a dangling config.json symlink in someone else's bundle would have root create its target.
+    try {
+      writeFileSync(path, JSON.stringify(spec, null, '\t') + '\n', { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntimeError(`file \`${path}\` exists: remove it first`, 'bad-argument');
+      throw e;
+    }
     return 0;
   },
 };

@@ -192,6 +192,13 @@ describe('berth lifecycle', () => {
       assert.notEqual(r.run(['spec', '--bundle', dir.dir]).status, 0);
       const rl = r.run(['spec', '--rootless'], { cwd: dir.dir });
       assert.notEqual(rl.status, 0, 'exists in cwd too');
+      // A dangling symlink is there too: root must not create the file it names.
+      require('node:fs').rmSync(join(dir.dir, 'config.json'));
+      require('node:fs').symlinkSync(join(dir.dir, 'made-by-root'), join(dir.dir, 'config.json'));
+      const dangling = r.run(['spec', '--bundle', dir.dir]);
+      assert.notEqual(dangling.status, 0);
+      assert.match(dangling.stderr, /exists: remove it first/);
+      assert.equal(existsSync(join(dir.dir, 'made-by-root')), false);
     } finally {
       dir.cleanup();
     }
