@@ -145,6 +145,11 @@ test('a bind source below a directory the member cannot search stays out of reac
     const [created] = asMember(b.socket, [['create', { id: 's-denied', bundle: x.dir }], ['delete', { id: 's-denied', force: true }]]);
     assert.ok(created.error, 'create must fail: nobody cannot reach the source');
     assert.match(created.error.message, /bind source `[^`]+\/sub` does not exist/);
+    // Once the member can search the way there, the same bind works (found by path as the member).
+    chmodSync(home, 0o755);
+    const [ok, , logs] = asMember(b.socket, [['create', { id: 's-reach', bundle: x.dir }], ['start', { id: 's-reach' }], ['wait', { id: 's-reach' }], ['logs', { id: 's-reach' }], ['delete', { id: 's-reach' }]]);
+    assert.equal(ok.error, undefined, ok.error?.message);
+    assert.match(Buffer.from(logs.result!.data!, 'base64').toString(), /not for nobody/);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
