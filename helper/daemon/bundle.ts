@@ -3,9 +3,10 @@
 // regular config.json of sane size that parses. In strict mode both must be
 // owned by the caller. Returns the parsed config for what berthd needs
 // (process.terminal); the runtime still validates it fully.
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode } from '../protocol/errors';
+import { readRegularFile } from '../runtime/config';
 import type { Spec } from '../spec/types';
 import { DaemonError } from './errors';
 
@@ -26,18 +27,20 @@ export function checkBundle(bundle: string, ownerUid?: number): Spec {
   if (!st.isDirectory()) throw bad(`bundle ${bundle}: not a directory`);
   if (ownerUid !== undefined && st.uid !== ownerUid) throw new DaemonError(ErrorCode.Forbidden, `bundle ${bundle}: owned by uid ${st.uid}, not by the caller (uid ${ownerUid})`, { pointer: '/bundle' });
   const config = join(bundle, 'config.json');
-  let cst;
+  // Checked on the opened file, not by lstat before it: the bundle's owner could swap in a fifo, whose read would block berthd.
+  let read;
   try {
-    cst = lstatSync(config);
-  } catch {
-    throw bad(`bundle ${bundle}: config.json is missing`);
+    read = readRegularFile(config, MAX_CONFIG_BYTES, true);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw bad(`bundle ${bundle}: config.json is missing`);
+    throw bad(`${config}: ${code === 'ELOOP' ? 'not a regular file' : (e as Error).message}`);
   }
-  if (!cst.isFile()) throw bad(`${config}: not a regular file`);
-  if (cst.size > MAX_CONFIG_BYTES) throw bad(`${config}: larger than ${MAX_CONFIG_BYTES} bytes`);
+  const cst = read.stat;
   if (ownerUid !== undefined && cst.uid !== ownerUid) throw new DaemonError(ErrorCode.Forbidden, `${config}: owned by uid ${cst.uid}, not by the caller (uid ${ownerUid})`, { pointer: '/bundle' });
   let spec: unknown;
   try {
-    spec = JSON.parse(readFileSync(config, 'utf8'));
+    spec = JSON.parse(read.text);
   } catch (e) {
     throw bad(`${config}: not valid JSON: ${(e as Error).message}`, '/');
   }

@@ -1,7 +1,7 @@
 // Reading a bundle's config.json and checking it before anything is created.
 // Errors carry the JSON pointer of the field at fault, so the CLI, berthd and
 // the editor show the same place.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Finding } from '../spec/finding';
 import type { Spec } from '../spec/types';
@@ -26,6 +26,32 @@ export function loadConfig(bundleArg: string, configFile?: string): LoadedConfig
   return checkConfig(parseConfig(bundleArg, configFile));
 }
 
+/** Far above any real config (a big seccomp profile is some 100 KiB); a bound on what a bundle can make us hold. */
+const MAX_CONFIG_BYTES = 64 << 20;
+
+/**
+ * Reads a file that must be a regular one of at most `maxBytes`, checked on
+ * the opened fd: the bundle may be someone else's, who can swap config.json
+ * for a fifo (opened without O_NONBLOCK it blocks, and berthd's whole event
+ * loop with it) or a device that never ends. `nofollow`: a symlink is refused.
+ */
+export function readRegularFile(path: string, maxBytes: number, nofollow = false): { text: string; stat: Stats } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (nofollow ? constants.O_NOFOLLOW : 0));
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error('not a regular file');
+    // Read at most one byte past the bound: the file may still be growing.
+    const buf = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    let n = 0;
+    for (let got; n < buf.length && (got = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += got;
+    if (n > maxBytes) throw new Error(`larger than ${maxBytes} bytes`);
+    if (n > stat.size) throw new Error('grew while it was read');
+    return { text: buf.toString('utf8', 0, n), stat };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and parses config.json: cheap, so `create` can start the init stage before the (slower) validation. */
 export function parseConfig(bundleArg: string, configFile?: string): ParsedConfig {
   const bundle = resolve(bundleArg);
@@ -38,7 +64,7 @@ export function parseConfig(bundleArg: string, configFile?: string): ParsedConfi
   const path = configFile ? resolve(configFile) : join(bundle, 'config.json');
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, MAX_CONFIG_BYTES).text;
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
     throw new RuntimeError(`open \`${path}\`: ${why}`, 'bad-bundle');

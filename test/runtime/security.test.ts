@@ -2,7 +2,7 @@
 // --preserve-fds (runc's CVE-2024-21626), mounts sent outside the rootfs by a
 // symlink in it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +194,24 @@ describe('isolation', () => {
       r.run(['delete', '--force', 'nrace']);
       b.cleanup();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a config.json that is a fifo or a device is refused at once, not read (berthd would block on it)', () => {
+    const b = makeBundle(['true']);
+    try {
+      rmSync(join(b.dir, 'config.json'));
+      execFileSync('mkfifo', [join(b.dir, 'config.json')]);
+      const fifo = r.run(['create', '-b', b.dir, 'cfgfifo'], { timeoutMs: 5000 });
+      assert.notEqual(fifo.status, 0);
+      assert.match(fifo.stderr, /config\.json`: not a regular file/);
+      rmSync(join(b.dir, 'config.json'));
+      symlinkSync('/dev/zero', join(b.dir, 'config.json'));
+      const zero = r.run(['create', '-b', b.dir, 'cfgzero'], { timeoutMs: 5000 });
+      assert.notEqual(zero.status, 0);
+      assert.match(zero.stderr, /config\.json`: not a regular file/);
+    } finally {
+      b.cleanup();
     }
   });
 
