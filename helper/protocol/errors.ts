@@ -36,6 +36,8 @@ export const ErrorCode = {
   NoSession: -32012,
   /** No bundle job with that id on this connection (finished, or started by another client). */
   NoJob: -32013,
+  /** The connection already holds the most subscriptions (or output sessions) one connection may hold; end some first. */
+  TooMany: -32014,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
