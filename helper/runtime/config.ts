@@ -1,7 +1,7 @@
 // Reading a bundle's config.json and checking it before anything is created.
 // Errors carry the JSON pointer of the field at fault, so the CLI, berthd and
 // the editor show the same place.
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Finding } from '../spec/finding';
 import type { Spec } from '../spec/types';
@@ -84,7 +84,26 @@ export function checkConfig({ spec, bundle, path }: ParsedConfig): LoadedConfig 
   const error = findings.find((f) => f.severity === 'error');
   if (error) throw new RuntimeError(`${path}: ${error.pointer}: ${error.message}`, 'bad-bundle', error.pointer);
   const rootPath = spec.root!.path;
-  return { spec, bundle, rootfs: isAbsolute(rootPath) ? rootPath : join(bundle, rootPath), warnings: findings };
+  const rootfs = isAbsolute(rootPath) ? rootPath : join(bundle, rootPath);
+  checkRootNotSymlink(rootfs, bundle, rootPath);
+  return { spec, bundle, rootfs, warnings: findings };
+}
+
+/**
+ * As runc: the root filesystem's path may not pass through a symlink (the
+ * bundle's own path may). A bundle whose config reads `"path": "rootfs"`
+ * while rootfs links to /usr would otherwise have the container run in the
+ * host's /usr, writable unless root.readonly.
+ */
+function checkRootNotSymlink(rootfs: string, bundle: string, rootPath: string): void {
+  let real: string;
+  try {
+    real = realpathSync(rootfs);
+  } catch {
+    return; // missing: the rules have said so already
+  }
+  const expected = isAbsolute(rootPath) ? resolve(rootPath) : join(realpathSync(bundle), rootPath);
+  if (real !== resolve(expected)) throw new RuntimeError(`root.path \`${rootPath}\` leads through a symlink to ${real}: give the real directory`, 'bad-bundle', '/root/path');
 }
 
 /** The schema and semantic rules shared with the editor, then what this runtime cannot do yet. */

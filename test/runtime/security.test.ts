@@ -215,6 +215,26 @@ describe('isolation', () => {
     }
   });
 
+  test('a rootfs that is a symlink is refused, as runc does (the config shows `rootfs`, the container would run in the link\'s target)', () => {
+    // `host` stands for a host directory such as /usr; the bundle's config.json looks harmless.
+    const host = makeBundle(['true']);
+    const b = makeBundle(['sh', '-c', 'echo pwned > /pwned'], (s) => {
+      s.root!.readonly = false;
+    });
+    rmSync(b.rootfs, { recursive: true });
+    symlinkSync(host.rootfs, b.rootfs);
+    try {
+      const x = r.run(['run', '-b', b.dir, 'rootlink']);
+      assert.notEqual(x.status, 0);
+      assert.match(x.stderr, /root\.path `rootfs` leads through a symlink to .*pointer="\/root\/path"/);
+      assert.equal(existsSync(join(host.rootfs, 'pwned')), false);
+    } finally {
+      r.run(['delete', '--force', 'rootlink']);
+      b.cleanup();
+      host.cleanup();
+    }
+  });
+
   test('the created init waits as PID 1 of its own pid namespace, before the user process runs', () => {
     const b = makeBundle(['true']);
     try {
