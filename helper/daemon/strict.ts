@@ -10,7 +10,9 @@
 //     id mappings other than the caller's own, a process user other
 //     than the mapped root, and ID-mapped mounts (the parent makes them as
 //     host root on any host path: with the caller as the container's root,
-//     host root's files there would be the caller's to write);
+//     host root's files there would be the caller's to write), and
+//     netDevices (the parent would move any host interface, eth0 too, into
+//     the container: the host loses it, the member drives it);
 //   - bind sources are reached only as the caller reaches them (the
 //     runtime's unprivilegedSources), not through host root's copy.
 // The runtime then reads a copy of the config from berthd's own directory
@@ -48,6 +50,7 @@ export function strictSpec(spec: Spec, bundle: string, uid: number, gid: number)
   (out.mounts ?? []).forEach((m, i) => {
     if (isIdmapped(m)) throw forbid(`/mounts/${i}`, 'ID-mapped mounts are not allowed');
   });
+  if (linux.netDevices && Object.keys(linux.netDevices).length) throw forbid('/linux/netDevices', 'moving host network interfaces into the container is not allowed');
   if (linux.cgroupsPath) throw forbid('/linux/cgroupsPath', 'choosing the cgroup is not allowed');
   onlyCaller(linux.uidMappings, uid, '/linux/uidMappings');
   onlyCaller(linux.gidMappings, gid, '/linux/gidMappings');

@@ -134,6 +134,16 @@ test('refused with Forbidden: an ID-mapped bind mount (it would give the member 
   }
 });
 
+test('refused with Forbidden: linux.netDevices (it would move a host interface, eth0 too, into the member\'s container)', () => {
+  const x = ownedBundle(['true'], (s) => {
+    s.linux!.namespaces!.push({ type: 'network' });
+    s.linux!.netDevices = { lo: {} };
+  });
+  const [created] = asMember(b.socket, [['create', { id: 's-netdev', bundle: x.dir }], ['delete', { id: 's-netdev', force: true }]]);
+  assert.equal(created.error?.code, ErrorCode.Forbidden, JSON.stringify(created));
+  assert.match(created.error!.message, /\/linux\/netDevices/);
+});
+
 test('a bind source below a directory the member cannot search stays out of reach (no copy made with berthd\'s privilege)', () => {
   // Stands for another user's 0700 home holding files of mode 0644.
   const home = makeDir();
