@@ -2,7 +2,7 @@
 // --preserve-fds (runc's CVE-2024-21626), mounts sent outside the rootfs by a
 // symlink in it.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,7 +186,7 @@ describe('isolation', () => {
       const created = spawnSync(BERTH, ['--root', r.root, 'create', '-b', b.dir, r.id('nrace')], { stdio: 'ignore', env, timeout: 20_000 });
       assert.equal(created.status, 0);
       assert.equal(r.run(['start', 'nrace']).status, 0);
-      for (let i = 0; i < 25; i++) {
+      for (let i = 0; i < 12; i++) {
         spawnSync(BERTH, ['--root', r.root, 'start', r.id('nrace')], { stdio: 'ignore', env, timeout: 20_000 });
         assert.equal(statSync(victim).mode & 0o777, 0o600, `after ${i + 1} start(s)`);
       }
@@ -232,6 +232,29 @@ describe('isolation', () => {
       r.run(['delete', '--force', 'rootlink']);
       b.cleanup();
       host.cleanup();
+    }
+  });
+
+  test('resources.unified may not write cgroup.procs: root would pull any host process into the container\'s cgroup, and delete kills it', (t) => {
+    if (!existsSync('/sys/fs/cgroup/unified/cgroup.procs') && !existsSync('/sys/fs/cgroup/cgroup.procs')) {
+      t.skip('no cgroup2 hierarchy on this host: resources.unified has nowhere to write');
+      return;
+    }
+    const victim = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const before = readFileSync(`/proc/${victim.pid}/cgroup`, 'utf8');
+    const b = makeBundle(['true'], (s) => {
+      s.linux!.resources = { ...s.linux!.resources, unified: { 'cgroup.procs': String(victim.pid) } };
+    });
+    try {
+      const x = r.run(['run', '-b', b.dir, 'unifiedprocs']);
+      assert.notEqual(x.status, 0);
+      assert.match(x.stderr, /cgroup\.procs is not a resource.*pointer="\/linux\/resources\/unified\/cgroup\.procs"/);
+      assert.equal(readFileSync(`/proc/${victim.pid}/cgroup`, 'utf8'), before, 'the victim stayed in its cgroups');
+      assert.equal(victim.exitCode ?? victim.signalCode, null, 'and alive');
+    } finally {
+      r.run(['delete', '--force', 'unifiedprocs']);
+      victim.kill('SIGKILL');
+      b.cleanup();
     }
   });
 
