@@ -38,6 +38,17 @@ export interface Shared {
  */
 export const MAX_SUBSCRIPTIONS = 64;
 
+/**
+ * Answer bytes queued to a client and not yet taken by the kernel past which
+ * its next requests wait (and its socket is not read). A client that sends
+ * requests and never reads the answers would otherwise have berthd hold them
+ * all: 400 `logs` of a 1 MiB log, one write of 16 KB, grew berthd by 1 GB.
+ */
+export const MAX_UNSENT_ANSWERS = 1 << 20;
+
+/** Methods whose answer may be large (a log, a scrollback): run one at a time per connection, each once the last answer is out. */
+const BULKY: ReadonlySet<string> = new Set(['logs', 'attach']);
+
 interface Session {
   id: string;
   stream: 'console' | 'log';
@@ -54,6 +65,10 @@ export class Connection {
   private closed = false;
   /** Output notifications queued to this client and not yet written (backlog.ts). */
   private backlog = new Backlog();
+  /** Requests waiting for the client to read its answers (MAX_UNSENT_ANSWERS); the socket is paused while any do. */
+  private waiting = 0;
+  /** The last bulky request of this connection, which the next one waits for. */
+  private bulky: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly socket: Socket, readonly peer: Peer, private readonly shared: Shared, onClose: () => void) {
     const writer = new CorkingWriter(socket);
@@ -112,8 +127,56 @@ export class Connection {
     this.shared.audit.write({ uid: this.peer.uid, gid: this.peer.gid, pid: this.peer.pid, method, id, result: 'error', code, message, ms });
   }
 
+  /** Resolves once the client has read enough of its answers (or is gone); meanwhile no more of its requests are read. */
+  private async answersRead(): Promise<void> {
+    while (!this.closed && this.socket.writableLength > MAX_UNSENT_ANSWERS) {
+      if (this.waiting++ === 0) this.socket.pause();
+      try {
+        await new Promise<void>((res) => {
+          const done = () => {
+            this.socket.off('drain', done);
+            this.socket.off('close', done);
+            res();
+          };
+          this.socket.on('drain', done);
+          this.socket.on('close', done);
+        });
+      } finally {
+        if (--this.waiting === 0 && !this.closed) this.socket.resume();
+      }
+    }
+  }
+
+  /**
+   * Waits for room for the answer; bulky methods also wait for the previous
+   * bulky request to have answered (its answer is queued by the next turn),
+   * so large answers never pile up in memory. Returns what ends the turn.
+   */
+  private async room(method: string): Promise<() => void> {
+    if (!BULKY.has(method)) {
+      await this.answersRead();
+      return () => undefined;
+    }
+    const previous = this.bulky;
+    let release!: () => void;
+    this.bulky = new Promise<void>((r) => (release = r));
+    await previous;
+    await new Promise((r) => setImmediate(r));
+    await this.answersRead();
+    return release;
+  }
+
   private async handle(method: string, params: unknown): Promise<unknown> {
     const t0 = performance.now();
+    const done = await this.room(method);
+    try {
+      return await this.serve(method, params, t0);
+    } finally {
+      done();
+    }
+  }
+
+  private async serve(method: string, params: unknown, t0: number): Promise<unknown> {
     const id = typeof (params as { id?: unknown })?.id === 'string' ? ((params as { id: string }).id.slice(0, 200)) : undefined;
     try {
       if (!isMethod(method)) throw new DaemonError(ErrorCode.MethodNotFound, `method ${method.slice(0, 100)}: not found`);

@@ -8,10 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
+import { defaultSpec } from '../../helper/spec/default';
 import { makeBundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, startBerthd, usage, type Berthd } from './harness';
 
 const GID = 4246;
+const NOBODY = 65534;
 
 // Opens argv[2] connections and keeps them; after 2 s prints how many are still open, then waits for stdin to close.
 const HOARDER = `
@@ -118,4 +120,65 @@ test('a member\'s subscriptions per connection are capped: events for a client t
   console.log(`member asked for 20000 subscriptions, got ${granted}; 5 run/delete cycles by root took ${ms} ms; berthd RSS grew ${grown} kB`);
   assert.equal(granted, 64, `${granted} subscriptions granted`);
   assert.ok(grown < 50_000, `berthd grew by ${grown} kB`);
+});
+
+// Creates and runs argv[3] (a bundle) as container `big`, waits for it to stop, then sends argv[2] `logs` requests in one go and never reads the answers.
+const LOG_READER = `
+const net = require('net');
+const n = Number(process.argv[2]);
+const s = net.connect(process.argv[1]);
+let buf = '', id = 0, pending;
+const frame = (method, params) => { const b = JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }); return 'Content-Length: ' + Buffer.byteLength(b) + '\\r\\n\\r\\n' + b; };
+const send = (method, params) => new Promise((res) => { pending = res; s.write(frame(method, params)); });
+s.on('data', (d) => {
+  buf += d;
+  const i = buf.indexOf('\\r\\n\\r\\n'); if (i < 0) return;
+  const len = Number(/Content-Length: (\\d+)/.exec(buf.slice(0, i))[1]);
+  if (buf.length < i + 4 + len) return;
+  const m = JSON.parse(buf.slice(i + 4, i + 4 + len)); buf = buf.slice(i + 4 + len);
+  pending(m);
+});
+s.on('connect', async () => {
+  await send('hello', { protocol: 1, client: 'log-reader' });
+  const made = await send('run', { id: 'big', bundle: process.argv[3] });
+  if (made.error) { process.stdout.write(JSON.stringify(made.error) + '\\n'); return; }
+  for (let k = 0; k < 400; k++) { const st = await send('state', { id: 'big' }); if (st.result.status === 'stopped') break; await new Promise((r) => setTimeout(r, 25)); }
+  s.pause();
+  let out = '';
+  for (let k = 0; k < n; k++) out += frame('logs', { id: 'big' });
+  s.write(out);
+  setTimeout(() => process.stdout.write(JSON.stringify({ sent: n }) + '\\n'), 3000);
+});
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+
+test('answers a member does not read are bounded: 400 reads of a 1 MiB log do not queue 550 MB in berthd', async (t) => {
+  const b = await berthd(t);
+  const x = makeBundle(['sh', '-c', 'yes 0123456789abcdef | head -c 1048576'], (s) => {
+    Object.assign(s, defaultSpec({ rootless: true, uid: NOBODY, gid: NOBODY }));
+    s.process!.terminal = false;
+    s.process!.args = ['sh', '-c', 'yes 0123456789abcdef | head -c 1048576'];
+  });
+  t.after(() => x.cleanup());
+  execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, x.dir]);
+  const before = usage(b.child.pid!).rssKb;
+  const reader = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', LOG_READER, b.socket, '400', x.dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => reader.once('exit', r));
+  t.after(async () => {
+    reader.stdin!.end();
+    await exited;
+  });
+  const line = await new Promise<string>((res) => reader.stdout!.once('data', (d: Buffer) => res(d.toString())));
+  assert.match(line, /"sent":400/);
+  const grown = usage(b.child.pid!).rssKb - before;
+  const c = await b.connect('limits-root');
+  const t0 = performance.now();
+  try {
+    await c.request('list', {});
+  } finally {
+    c.close();
+  }
+  console.log(`400 unread logs answers of 1 MiB: berthd RSS grew ${grown} kB; root's list took ${Math.round(performance.now() - t0)} ms`);
+  assert.ok(grown < 100_000, `berthd grew by ${grown} kB`);
 });
