@@ -23,7 +23,7 @@ export const USAGE = `usage: berthd [options]   (also: berth daemon [options])
   --socket PATH       Unix socket to listen on (default ${DEFAULT_SOCKET})
   --group NAME|GID    group allowed to connect besides root (default ${DEFAULT_GROUP});
                       membership is root-equivalent, like the docker group
-  --audit-log PATH    one JSON line per request: who, what, result (default /var/log/berth/audit.log)
+  --audit-log PATH    one JSON line per request: who, what, result; rotated to PATH.1 past 32 MiB (default /var/log/berth/audit.log)
   --log-format FMT    text or json, on stderr (default text)
   --strict            non-root peers: bundles they own, forced user namespace
   --init-pool N       pre-started init stages kept ready for fast creates (default 2, 0 to disable)
