@@ -30,6 +30,9 @@ import { endGroup, reapAdopted } from './processGroup';
 
 const PROGRAM = 'debootstrap';
 
+/** Jobs one non-root uid may run at once: each is debootstrap as root (a download, a few hundred MB of disk, a process tree). */
+export const MAX_JOBS_PER_UID = 2;
+
 /** Running jobs by id, and the directories they are making (two jobs never share one). */
 const jobs = new Map<string, Job>();
 const busyDirs = new Set<string>();
@@ -205,6 +208,10 @@ export function startDebootstrap(c: CallContext, p: DebootstrapParams, newId: ()
   }
   if (!journal) throw new DaemonError(ErrorCode.InternalError, 'bundle.debootstrap: the job journal is not open (berthd is still starting)');
   const j = journal;
+  const mine = [...jobs.values()].filter((job) => job.peer.uid === c.peer.uid).length;
+  if (c.peer.uid !== 0 && mine >= MAX_JOBS_PER_UID) {
+    throw new DaemonError(ErrorCode.TooMany, `bundle.debootstrap: uid ${c.peer.uid} already runs ${mine} bundle jobs, the most one user may; wait for one to finish or cancel it`);
+  }
   const target = checkTarget(p.dir, c.peer);
   if (busyDirs.has(target.dir)) throw new DaemonError(ErrorCode.BadBundle, `dir ${p.dir}: another job is making this bundle`, { pointer: '/dir' });
   const id = newId();

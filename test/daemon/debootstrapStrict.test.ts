@@ -4,10 +4,11 @@
 // controls out of that directory. The member is `nobody` (with the allowed
 // group) through setpriv; debootstrap is the fixture's fake.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { ErrorCode } from '../../helper/protocol/errors';
 import { startWithFakeDebootstrap } from './debootstrapFake';
 
 const GID = 4245;
@@ -66,4 +67,41 @@ test('strict bundle job: symlinks the member plants as config.json and rootfs ar
   assert.equal(statSync(join(victim, 'shadow')).uid, 0, 'berthd chowned a root file to the member through its symlink');
   assert.ok(!existsSync(join(victimTree, 'bin')), 'debootstrap installed into a directory outside the bundle through the member\'s rootfs symlink');
   assert.equal(done.outcome, 'failed', JSON.stringify(done));
+});
+
+// Starts argv[3] jobs (suite fakeslow) in argv[2]/deb-K as the member over one connection; prints how many were accepted and the refusals' codes.
+const MANY = `
+const rpc = require(process.argv[4]);
+const s = require('net').connect(process.argv[1]);
+s.on('connect', async () => {
+  const c = rpc.createMessageConnection(new rpc.SocketMessageReader(s), new rpc.SocketMessageWriter(s));
+  c.listen();
+  await c.sendRequest('hello', { protocol: 1, client: 'debootstrap-many' });
+  let accepted = 0; const refused = [];
+  for (let k = 0; k < Number(process.argv[3]); k++) {
+    try { await c.sendRequest('bundle.debootstrap', { dir: process.argv[2] + '/deb-' + k, suite: 'fakeslow' }); accepted++; }
+    catch (e) { refused.push(e.code); }
+  }
+  process.stdout.write(JSON.stringify({ accepted, refused }) + '\\n');
+  process.stdin.resume(); process.stdin.on('end', () => process.exit(0));
+});
+`;
+
+test('strict bundle jobs: a member runs at most 2 at once (each is debootstrap as root: downloads, disk, processes)', async (t) => {
+  const f = await startWithFakeDebootstrap(t, ['--strict', '--group', String(GID)]);
+  const home = join(f.dir, 'home');
+  mkdirSync(home);
+  chownSync(home, NOBODY, NOBODY);
+  const jsonrpc = resolve(__dirname, '../../node_modules/vscode-jsonrpc/node.js');
+  const member = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', MANY, f.socket, home, '12', jsonrpc], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => member.once('exit', r));
+  // Closing stdin ends the member, whose disconnect cancels its jobs.
+  t.after(async () => {
+    member.stdin!.end();
+    await exited;
+  });
+  const { accepted, refused } = JSON.parse(await new Promise<string>((res) => member.stdout!.once('data', (d: Buffer) => res(d.toString())))) as { accepted: number; refused: number[] };
+  console.log(`member asked for 12 jobs: ${accepted} accepted, ${refused.length} refused`);
+  assert.equal(accepted, 2);
+  assert.deepEqual(new Set(refused), new Set([ErrorCode.TooMany]));
 });
