@@ -36,7 +36,7 @@ export const ErrorCode = {
   NoSession: -32012,
   /** No bundle job with that id on this connection (finished, or started by another client). */
   NoJob: -32013,
-  /** A limit is reached: subscriptions of this connection, or bundle jobs of this uid; end some first. */
+  /** A limit is reached: subscriptions or output sessions of this connection, or bundle jobs of this uid; end some first. */
   TooMany: -32014,
 } as const;
 

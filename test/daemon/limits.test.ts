@@ -66,28 +66,38 @@ test('a member holding hundreds of connections is refused past its cap; berthd k
   console.log(`member asked for 400 connections, holds ${open}; berthd has ${fds} fds open`);
 });
 
+// For the clients below: calls cb with each message read from socket s.
+const ON_MESSAGES = `
+function onMessages(s, cb) {
+  let buf = '';
+  s.on('data', (d) => {
+    buf += d;
+    for (;;) {
+      const i = buf.indexOf('\\r\\n\\r\\n'); if (i < 0) return;
+      const len = Number(/Content-Length: (\\d+)/.exec(buf.slice(0, i))[1]);
+      if (buf.length < i + 4 + len) return;
+      const m = JSON.parse(buf.slice(i + 4, i + 4 + len)); buf = buf.slice(i + 4 + len);
+      cb(m);
+    }
+  });
+}
+`;
+
 // Sends hello and argv[2] `subscribe` requests in one go, prints how many were granted, then stops reading and waits for stdin to close.
-const SUBSCRIBER = `
+const SUBSCRIBER = ON_MESSAGES + `
 const net = require('net');
 const n = Number(process.argv[2]);
 const s = net.connect(process.argv[1]);
-let buf = '', granted = 0, answered = 0;
+let granted = 0, answered = 0;
 const frame = (id, method, params) => { const b = JSON.stringify({ jsonrpc: '2.0', id, method, params }); return 'Content-Length: ' + Buffer.byteLength(b) + '\\r\\n\\r\\n' + b; };
 s.on('connect', () => {
   let out = frame(0, 'hello', { protocol: 1, client: 'subscriber' });
   for (let i = 1; i <= n; i++) out += frame(i, 'subscribe', {});
   s.write(out);
 });
-s.on('data', (d) => {
-  buf += d;
-  for (;;) {
-    const i = buf.indexOf('\\r\\n\\r\\n'); if (i < 0) return;
-    const len = Number(/Content-Length: (\\d+)/.exec(buf.slice(0, i))[1]);
-    if (buf.length < i + 4 + len) return;
-    const m = JSON.parse(buf.slice(i + 4, i + 4 + len)); buf = buf.slice(i + 4 + len);
-    if (m.id > 0) { answered++; if (m.result) granted++; }
-    if (answered === n) { s.pause(); process.stdout.write(JSON.stringify({ granted }) + '\\n'); answered = -1; }
-  }
+onMessages(s, (m) => {
+  if (m.id > 0) { answered++; if (m.result) granted++; }
+  if (answered === n) { s.pause(); process.stdout.write(JSON.stringify({ granted }) + '\\n'); answered = -1; }
 });
 process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));
@@ -123,21 +133,14 @@ test('a member\'s subscriptions per connection are capped: events for a client t
 });
 
 // Creates and runs argv[3] (a bundle) as container `big`, waits for it to stop, then sends argv[2] `logs` requests in one go and never reads the answers.
-const LOG_READER = `
+const LOG_READER = ON_MESSAGES + `
 const net = require('net');
 const n = Number(process.argv[2]);
 const s = net.connect(process.argv[1]);
-let buf = '', id = 0, pending;
+let id = 0, pending;
 const frame = (method, params) => { const b = JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }); return 'Content-Length: ' + Buffer.byteLength(b) + '\\r\\n\\r\\n' + b; };
 const send = (method, params) => new Promise((res) => { pending = res; s.write(frame(method, params)); });
-s.on('data', (d) => {
-  buf += d;
-  const i = buf.indexOf('\\r\\n\\r\\n'); if (i < 0) return;
-  const len = Number(/Content-Length: (\\d+)/.exec(buf.slice(0, i))[1]);
-  if (buf.length < i + 4 + len) return;
-  const m = JSON.parse(buf.slice(i + 4, i + 4 + len)); buf = buf.slice(i + 4 + len);
-  pending(m);
-});
+onMessages(s, (m) => pending(m));
 s.on('connect', async () => {
   await send('hello', { protocol: 1, client: 'log-reader' });
   const made = await send('run', { id: 'big', bundle: process.argv[3] });
@@ -181,4 +184,62 @@ test('answers a member does not read are bounded: 400 reads of a 1 MiB log do no
   }
   console.log(`400 unread logs answers of 1 MiB: berthd RSS grew ${grown} kB; root's list took ${Math.round(performance.now() - t0)} ms`);
   assert.ok(grown < 100_000, `berthd grew by ${grown} kB`);
+});
+
+// Runs argv[3] (a bundle) as container `quiet`, then opens argv[2] `logs --follow` sessions on it in one go and reads the answers; prints how many were granted.
+const FOLLOWER = ON_MESSAGES + `
+const net = require('net');
+const n = Number(process.argv[2]);
+const s = net.connect(process.argv[1]);
+let id = 0, pending, granted = 0, answered = 0;
+const frame = (method, params) => { const b = JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }); return 'Content-Length: ' + Buffer.byteLength(b) + '\\r\\n\\r\\n' + b; };
+const send = (method, params) => new Promise((res) => { pending = res; s.write(frame(method, params)); });
+onMessages(s, (m) => {
+  if (pending) { const p = pending; pending = undefined; return p(m); }
+  if (m.id !== undefined) { answered++; if (m.result && m.result.session) granted++; if (answered === n) process.stdout.write(JSON.stringify({ granted }) + '\\n'); }
+});
+s.on('connect', async () => {
+  await send('hello', { protocol: 1, client: 'follower' });
+  const made = await send('run', { id: 'quiet', bundle: process.argv[3] });
+  if (made.error) { process.stdout.write(JSON.stringify(made.error) + '\\n'); return; }
+  let out = '';
+  for (let k = 0; k < n; k++) out += frame('logs', { id: 'quiet', follow: true });
+  s.write(out);
+});
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+
+test('follow sessions per connection are capped: thousands of logs --follow cannot tie up berthd for root', async (t) => {
+  const b = await berthd(t);
+  const x = makeBundle(['sleep', '60'], (s) => {
+    Object.assign(s, defaultSpec({ rootless: true, uid: NOBODY, gid: NOBODY }));
+    s.process!.terminal = false;
+    s.process!.args = ['sleep', '60'];
+  });
+  t.after(() => x.cleanup());
+  execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, x.dir]);
+  const follower = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', FOLLOWER, b.socket, '20000', x.dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise((r) => follower.once('exit', r));
+  t.after(async () => {
+    follower.stdin!.end();
+    await exited;
+  });
+  const { granted } = JSON.parse(await new Promise<string>((res) => follower.stdout!.once('data', (d: Buffer) => res(d.toString())))) as { granted: number };
+  const stat = () => readFileSync(`/proc/${b.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = () => Number(stat()[11]) + Number(stat()[12]);
+  const t0 = ticks();
+  await new Promise((r) => setTimeout(r, 2000));
+  const busy = (ticks() - t0) / 2; // clock ticks per second (100 = one core)
+  const c = await b.connect('limits-root');
+  const s0 = performance.now();
+  try {
+    for (let k = 0; k < 20; k++) await c.request('list', {});
+  } finally {
+    c.close();
+  }
+  const ms = Math.round(performance.now() - s0);
+  console.log(`member asked for 20000 follow sessions, got ${granted}; berthd idle CPU ${busy}% of a core; 20 lists by root took ${ms} ms`);
+  assert.equal(granted, 64, `${granted} follow sessions granted`);
+  assert.ok(busy < 20, `berthd uses ${busy}% of a core with no output to follow`);
 });
