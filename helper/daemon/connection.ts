@@ -16,6 +16,7 @@ import type { EventBus } from './bus';
 import type { Console } from './console';
 import type { Containers, Peer } from './containers';
 import { DaemonError, toResponseError } from './errors';
+import { ownEventsOnly } from './eventFilter';
 import { type CallContext, handlers, newSessionId } from './handlers';
 import type { Logger } from './log';
 import type { KeyedQueue } from './queue';
@@ -246,7 +247,10 @@ export class Connection {
         if (this.subs.size >= MAX_SUBSCRIPTIONS) {
           throw new DaemonError(ErrorCode.TooMany, `subscribe: this connection already holds ${this.subs.size} subscriptions, the most one may hold; unsubscribe some (one subscription can name many ids, or none for all)`);
         }
-        const s = bus.subscribe((e) => void this.rpc.sendNotification(Notifications.event, e).catch(() => undefined), ids);
+        const visible = this.peer.strict ? ownEventsOnly(containers, this.peer.uid) : () => true;
+        const s = bus.subscribe((e) => {
+          if (visible(e)) void this.rpc.sendNotification(Notifications.event, e).catch(() => undefined);
+        }, ids);
         this.subs.add(s);
         return s;
       },

@@ -72,6 +72,11 @@ export class Containers {
     return this.live.get(id)?.record;
   }
 
+  /** Ids of the containers a peer with this uid created through berthd. */
+  idsOwnedBy(uid: number): string[] {
+    return [...this.live.values()].filter((l) => l.record.owner === uid).map((l) => l.record.id);
+  }
+
   /**
    * A --strict peer acts only on containers it created through berthd: any
    * other (root's, another member's, one made by the CLI) runs outside the

@@ -3,8 +3,8 @@
 // else, hooks, namespaces by path and devices are refused with Forbidden.
 // The client is `nobody` (with the allowed group) through setpriv.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ErrorCode } from '../../helper/protocol/errors';
@@ -17,17 +17,22 @@ const GID = 4243;
 const NOBODY = 65534;
 
 // Sends each request of argv[2] (a JSON array of [method, params]) in turn and
-// prints the answers as one JSON array; `wait` polls state until stopped.
+// prints the answers as one JSON array; `wait` polls state until stopped,
+// `touch` makes a file and `waitfile` waits for one (to take turns with the
+// test), `events` answers with the event notifications received so far.
 const CLIENT = `
 const net = require('net');
 const reqs = JSON.parse(process.argv[2]);
 const s = net.connect(process.argv[1]);
-let buf = Buffer.alloc(0), id = 0, pending, out = [];
+let buf = Buffer.alloc(0), id = 0, pending, out = [], events = [];
 function send(method, params) { return new Promise((res) => { pending = res; const body = JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }); s.write('Content-Length: ' + Buffer.byteLength(body) + '\\r\\n\\r\\n' + body); }); }
-s.on('data', (d) => { buf = Buffer.concat([buf, d]); for (;;) { const i = buf.indexOf('\\r\\n\\r\\n'); if (i < 0) return; const n = Number(/Content-Length: (\\d+)/.exec(buf.subarray(0, i).toString())[1]); if (buf.length < i + 4 + n) return; const m = JSON.parse(buf.subarray(i + 4, i + 4 + n)); buf = buf.subarray(i + 4 + n); pending(m); } });
+s.on('data', (d) => { buf = Buffer.concat([buf, d]); for (;;) { const i = buf.indexOf('\\r\\n\\r\\n'); if (i < 0) return; const n = Number(/Content-Length: (\\d+)/.exec(buf.subarray(0, i).toString())[1]); if (buf.length < i + 4 + n) return; const m = JSON.parse(buf.subarray(i + 4, i + 4 + n)); buf = buf.subarray(i + 4 + n); if (m.id === undefined) events.push(m.params); else pending(m); } });
 s.on('connect', async () => {
   await send('hello', { protocol: 1, client: 'strict-test' });
   for (const [method, params] of reqs) {
+    if (method === 'waitfile') { while (!require('fs').existsSync(params.path)) await new Promise((r) => setTimeout(r, 25)); continue; }
+    if (method === 'touch') { require('fs').writeFileSync(params.path, ''); continue; }
+    if (method === 'events') { out.push({ result: { events } }); continue; }
     if (method === 'wait') { for (let k = 0; k < 200; k++) { const a = await send('state', params); if (a.result && a.result.status === 'stopped') break; await new Promise((r) => setTimeout(r, 25)); } continue; }
     out.push(await send(method, params));
   }
@@ -41,6 +46,19 @@ function asMember(socket: string, reqs: [string, unknown][]): Answer[] {
   const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', CLIENT, socket, JSON.stringify(reqs)], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Answer[];
+}
+
+/** asMember without blocking the test, so that root can act while the member's client runs. */
+function asMemberLater(socket: string, reqs: [string, unknown][]): Promise<Answer[]> {
+  const p = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', CLIENT, socket, JSON.stringify(reqs)], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as Answer[]) : reject(new Error(`member client exited ${code}: ${err}`))));
+  });
 }
 
 let b: Berthd;
@@ -192,4 +210,46 @@ test('a member cannot act on a container it did not create: exec, attach, logs, 
   assert.match(answers[0].error!.message, /container rootc: created by uid 0/);
   assert.deepEqual(answers[7].result!.containers, [], 'a member lists only its own containers');
   assert.equal((await c.request('state', { id: 'rootc' })).status, 'running');
+});
+
+test('a member\'s subscription carries its own containers\' events only, none of root\'s', async (t) => {
+  const flags = join(dir, 'flags');
+  mkdirSync(flags, { mode: 0o777 });
+  chmodSync(flags, 0o777);
+  const mine = ownedBundle(['true']);
+  const x = makeBundle(['sleep', '30']);
+  bundles.push(x);
+  const c = await b.connect('strict-root-events');
+  t.after(async () => {
+    await c.request('delete', { id: 'rootev', force: true }).catch(() => undefined);
+    c.close();
+  });
+  const member = asMemberLater(b.socket, [
+    ['subscribe', {}],
+    ['touch', { path: join(flags, 'subscribed') }],
+    ['waitfile', { path: join(flags, 'rootdone') }],
+    ['create', { id: 's-ev', bundle: mine.dir }],
+    ['start', { id: 's-ev' }],
+    ['wait', { id: 's-ev' }],
+    ['delete', { id: 's-ev' }],
+    ['events', {}],
+  ]);
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(join(flags, 'subscribed'))) {
+    assert.ok(Date.now() < deadline, 'the member subscribed within 20 s');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  // Root's container goes through its whole life while the member listens.
+  await c.request('create', { id: 'rootev', bundle: x.dir });
+  await c.request('start', { id: 'rootev' });
+  await c.request('kill', { id: 'rootev', signal: 'SIGKILL' });
+  while ((await c.request('state', { id: 'rootev' })).status !== 'stopped') await new Promise((r) => setTimeout(r, 25));
+  await c.request('delete', { id: 'rootev' });
+  writeFileSync(join(flags, 'rootdone'), '');
+  const answers = await member;
+  for (const a of answers.slice(0, 4)) assert.equal(a.error, undefined, JSON.stringify(a));
+  const events = answers[4].result!.events as { id: string; type: string }[];
+  const seen = (id: string) => events.filter((e) => e.id === id).map((e) => e.type);
+  assert.deepEqual(seen('rootev'), [], `root's container's events reached the member: ${JSON.stringify(events)}`);
+  for (const type of ['created', 'started', 'deleted']) assert.ok(seen('s-ev').includes(type), `the member's own ${type} event: ${JSON.stringify(events)}`);
 });
