@@ -13,6 +13,7 @@ import type { Containers, Peer } from './containers';
 import { cancelJob, startDebootstrap } from './debootstrap';
 import { DaemonError, notFound } from './errors';
 import { readFrom, sizeOf } from './logs';
+import { strictResources } from './strict';
 
 /** What a handler may use of its connection. */
 export interface CallContext {
@@ -144,6 +145,7 @@ export const handlers: HandlerTable = {
     return empty;
   },
   update: async (c, p) => {
+    if (c.peer.strict) strictResources(p.resources, '/resources');
     await c.containers.update(p.id, p.resources);
     return empty;
   },

@@ -21,7 +21,7 @@ import { lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ErrorCode } from '../protocol/errors';
 import { isIdmapped } from '../runtime/idmap';
-import type { IdMapping, Spec } from '../spec/types';
+import type { IdMapping, Resources, Spec } from '../spec/types';
 import { DaemonError } from './errors';
 
 function forbid(pointer: string, why: string): DaemonError {
@@ -35,6 +35,13 @@ function onlyCaller(maps: IdMapping[] | undefined, id: number, pointer: string):
   });
 }
 
+/** Cgroup resources a strict-mode caller may set, at create and at update: no device rule that allows. */
+export function strictResources(resources: Resources, pointer: string): void {
+  (resources.devices ?? []).forEach((d, i) => {
+    if (d.allow) throw forbid(`${pointer}/devices/${i}/allow`, 'device access rules that allow are not allowed');
+  });
+}
+
 /** Checks spec for a strict-mode caller and returns the config berthd will run. */
 export function strictSpec(spec: Spec, bundle: string, uid: number, gid: number): Spec {
   const out = structuredClone(spec);
@@ -43,9 +50,7 @@ export function strictSpec(spec: Spec, bundle: string, uid: number, gid: number)
     if (n.path) throw forbid(`/linux/namespaces/${i}/path`, 'joining an existing namespace is not allowed');
   });
   if (linux.devices?.length) throw forbid('/linux/devices', 'device nodes are not allowed');
-  (linux.resources?.devices ?? []).forEach((d, i) => {
-    if (d.allow) throw forbid(`/linux/resources/devices/${i}/allow`, 'device access rules that allow are not allowed');
-  });
+  if (linux.resources) strictResources(linux.resources, '/linux/resources');
   if (out.hooks && Object.values(out.hooks).some((h) => Array.isArray(h) && h.length)) throw forbid('/hooks', 'hooks run as root on the host and are not allowed');
   (out.mounts ?? []).forEach((m, i) => {
     if (isIdmapped(m)) throw forbid(`/mounts/${i}`, 'ID-mapped mounts are not allowed');

@@ -253,3 +253,18 @@ test('a member\'s subscription carries its own containers\' events only, none of
   assert.deepEqual(seen('rootev'), [], `root's container's events reached the member: ${JSON.stringify(events)}`);
   for (const type of ['created', 'started', 'deleted']) assert.ok(seen('s-ev').includes(type), `the member's own ${type} event: ${JSON.stringify(events)}`);
 });
+
+test('update of a member\'s own container is held to create\'s rules: a device rule that allows is Forbidden, a limit is fine', () => {
+  const x = ownedBundle(['sleep', '30']);
+  const [created, allow, limit, deleted] = asMember(b.socket, [
+    ['create', { id: 's-upd', bundle: x.dir }],
+    ['update', { id: 's-upd', resources: { devices: [{ allow: true, access: 'rwm' }] } }],
+    ['update', { id: 's-upd', resources: { pids: { limit: 50 } } }],
+    ['delete', { id: 's-upd', force: true }],
+  ]);
+  assert.equal(created.error, undefined, created.error?.message);
+  assert.equal(allow.error?.code, ErrorCode.Forbidden, JSON.stringify(allow));
+  assert.match(allow.error!.message, /\/resources\/devices\/0\/allow/);
+  assert.equal(limit.error, undefined, limit.error?.message);
+  assert.equal(deleted.error, undefined, deleted.error?.message);
+});
