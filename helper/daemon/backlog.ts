@@ -1,8 +1,8 @@
 // Output a client has not read yet. berthd never slows a container for a
 // viewer: the pty and the log file are read at the container's pace, and
-// each `output` notification is queued to the client's socket. vscode-jsonrpc
-// queues every message until the one before it reached the kernel, so a
-// client that stops reading makes that queue grow without end. A Backlog
+// each `output` notification is queued to the client's socket at once
+// (protocol/writer.ts), so a client that stops reading makes the socket's
+// queue grow without end. A Backlog
 // counts the bytes queued per connection; past its cap the connection's
 // output sessions are closed (the client is told why), the rest of berthd —
 // other clients, the scrollback, the log file — carries on.

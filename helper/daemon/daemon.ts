@@ -90,10 +90,9 @@ export class Daemon {
         : c.uid !== 0 && held >= MAX_CONNECTIONS_PER_UID ? `uid ${c.uid} already has ${held} connections to berthd, the most one user may hold; close some`
         : undefined;
       if (refusal) {
-        const message = refusal;
-        this.shared.audit.write({ uid: c.uid, gid: c.gid, pid: c.pid, method: '(connect)', result: 'refused', code: ErrorCode.NotAllowed, message });
+        this.shared.audit.write({ uid: c.uid, gid: c.gid, pid: c.pid, method: '(connect)', result: 'refused', code: ErrorCode.NotAllowed, message: refusal });
         this.log('warn', 'refused connection', { uid: c.uid, gid: c.gid, pid: c.pid, held });
-        const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.NotAllowed, message } });
+        const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.NotAllowed, message: refusal } });
         socket.on('error', () => undefined);
         // Read and dropped, so the peer's close is seen and ends this socket (an unread one would hold server.close() in stop());
         // a peer that never closes is cut off after a while.

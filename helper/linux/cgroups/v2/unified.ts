@@ -4,10 +4,11 @@
 // any host process into the container's cgroup, where `delete` SIGKILLs it
 // (berthd --strict let a member do that to any process); the runtime alone
 // places and kills the container's processes.
-const REFUSED = new Set(['cgroup.procs', 'cgroup.threads', 'cgroup.kill']);
 import { CgroupError, ptr } from '../errors';
 import { hasKnob, writeKnob } from '../fsio';
 import type { Controller } from '../controller';
+
+const REFUSED = new Set(['cgroup.procs', 'cgroup.threads', 'cgroup.kill']);
 
 export const unifiedV2: Controller = {
   name: '',
