@@ -42,15 +42,20 @@ s.on('connect', async () => {
 
 type Answer = { result?: Record<string, unknown> & { data?: string }; error?: { code: number; message: string } };
 
+/** setpriv's arguments that run CLIENT as nobody with the allowed group. */
+function memberArgs(socket: string, reqs: [string, unknown][]): string[] {
+  return ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', CLIENT, socket, JSON.stringify(reqs)];
+}
+
 function asMember(socket: string, reqs: [string, unknown][]): Answer[] {
-  const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', CLIENT, socket, JSON.stringify(reqs)], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('setpriv', memberArgs(socket, reqs), { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Answer[];
 }
 
 /** asMember without blocking the test, so that root can act while the member's client runs. */
 function asMemberLater(socket: string, reqs: [string, unknown][]): Promise<Answer[]> {
-  const p = spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', CLIENT, socket, JSON.stringify(reqs)], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const p = spawn('setpriv', memberArgs(socket, reqs), { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   let out = '';
   let err = '';
   p.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -76,7 +76,8 @@ export class Workbench {
     // The palette closes when focus leaves it. Something the previous step
     // started (an editor revealed from a notification, a terminal opening)
     // can take focus just after F1, leaving the widget hidden: open it again.
-    for (let attempt = 1; ; attempt++) {
+    let failure: unknown = new Error(`the command palette would not stay open for ${text}`);
+    for (let attempt = 1; attempt <= 4; attempt++) {
       await this.page.keyboard.press('Escape');
       await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
       await this.page.keyboard.press('F1');
@@ -85,10 +86,10 @@ export class Workbench {
         await input.fill(`>${text}`, { timeout: 5_000 });
         if ((await input.isVisible()) && (await input.inputValue()) === `>${text}`) return input;
       } catch (e) {
-        if (attempt >= 4) throw e;
+        failure = e;
       }
-      if (attempt >= 4) throw new Error(`the command palette would not stay open for ${text}`);
     }
+    throw failure;
   }
 
   /** The titles the palette lists for `text`. */
