@@ -40,6 +40,8 @@ export class Daemon {
   private connections = new Set<Connection>();
   /** Open connections by non-root uid (MAX_CONNECTIONS_PER_UID). */
   private perUid = new Map<number, number>();
+  /** Refused connections by uid whose answer is out but whose peer has not closed yet (refuse()). */
+  private refusing = new Map<number, number>();
   /** Held open for the process's life: the single-instance lock. */
   lockFd?: number;
   private shared!: Shared;
@@ -92,14 +94,7 @@ export class Daemon {
       if (refusal) {
         this.shared.audit.write({ uid: c.uid, gid: c.gid, pid: c.pid, method: '(connect)', result: 'refused', code: ErrorCode.NotAllowed, message: refusal });
         this.log('warn', 'refused connection', { uid: c.uid, gid: c.gid, pid: c.pid, held });
-        const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.NotAllowed, message: refusal } });
-        socket.on('error', () => undefined);
-        // Read and dropped, so the peer's close is seen and ends this socket (an unread one would hold server.close() in stop());
-        // a peer that never closes is cut off after a while.
-        socket.resume();
-        // One over its cap goes as soon as the answer is out: a peer connecting in a loop must not hold berthd's fds for 2 s each.
-        socket.end(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, member ? () => socket.destroy() : undefined);
-        setTimeout(() => socket.destroy(), 2000).unref();
+        this.refuse(socket, c.uid, refusal);
         return;
       }
       peer = { uid: c.uid, gid: c.gid, pid: c.pid, strict: this.opts.strict && c.uid !== 0 };
@@ -112,12 +107,41 @@ export class Daemon {
     if (uid !== 0) this.perUid.set(uid, (this.perUid.get(uid) ?? 0) + 1);
     const conn: Connection = new Connection(socket, peer, this.shared, () => {
       this.connections.delete(conn);
-      if (uid === 0) return;
-      const left = (this.perUid.get(uid) ?? 1) - 1;
-      if (left > 0) this.perUid.set(uid, left);
-      else this.perUid.delete(uid);
+      if (uid !== 0) countDown(this.perUid, uid);
     });
     this.connections.add(conn);
+  }
+
+  /**
+   * Answers a refused connection with NotAllowed (id null), before reading
+   * anything from it. The answer is followed by end() (a half-close), not a
+   * destroy: the client's first message (its hello, sent as it connects) may
+   * still be on its way, and a socket closed by berthd makes that write fail
+   * with EPIPE (or a close with the hello unread makes the client's reads
+   * fail with ECONNRESET), so the client would see the socket close and never
+   * read the answer. What the peer sends is read and dropped, never parsed;
+   * its close (a Node client closes when it reads berthd's end) then frees
+   * the socket, and a peer that never closes is cut off after 2 s. Lingering
+   * refusals are bounded per uid: past MAX_CONNECTIONS_PER_UID of them a
+   * peer connecting in a loop gets the answer written and the socket
+   * destroyed as soon as it is out (the answer may then be lost), so it
+   * cannot hold berthd's fds by thousands.
+   */
+  private refuse(socket: Socket, uid: number, message: string): void {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: ErrorCode.NotAllowed, message } });
+    const frame = `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const lingering = this.refusing.get(uid) ?? 0;
+    socket.on('error', () => undefined);
+    // Read and dropped, so the peer's close is seen and ends this socket (an unread one would hold server.close() in stop()).
+    socket.resume();
+    if (lingering >= MAX_CONNECTIONS_PER_UID) {
+      socket.end(frame, () => socket.destroy());
+      return;
+    }
+    this.refusing.set(uid, lingering + 1);
+    socket.once('close', () => countDown(this.refusing, uid));
+    socket.end(frame);
+    setTimeout(() => socket.destroy(), 2000).unref();
   }
 
   /** Graceful stop: no new clients, current ones disconnected, containers left running. */
@@ -137,4 +161,11 @@ export class Daemon {
     rmSync(this.opts.socket, { force: true });
     this.log('info', 'stopped; containers keep running');
   }
+}
+
+/** One less for key in a map of counts; the entry goes at zero. */
+function countDown(counts: Map<number, number>, key: number): void {
+  const left = (counts.get(key) ?? 1) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
 }

@@ -9,6 +9,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { defaultSpec } from '../../helper/spec/default';
+import { ErrorCode } from '../../helper/protocol/errors';
+import { MAX_CONNECTIONS_PER_UID } from '../../helper/daemon/daemon';
 import { makeBundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, startBerthd, usage, type Berthd } from './harness';
 
@@ -64,6 +66,54 @@ test('a member holding hundreds of connections is refused past its cap; berthd k
   assert.ok(fds < 100, `berthd holds ${fds} fds`);
   assert.match(readFileSync(b.audit, 'utf8'), /"uid":65534.*"result":"refused".*already has 32 connections/);
   console.log(`member asked for 400 connections, holds ${open}; berthd has ${fds} fds open`);
+});
+
+// Opens argv[2] connections at once, each sending hello as it connects (as BerthClient does); prints, per connection, the error
+// code of berthd's answer or how the socket ended without one.
+const KNOCKER = `
+const net = require('net');
+const n = Number(process.argv[2]);
+const got = [];
+for (let i = 0; i < n; i++) {
+  const s = net.connect(process.argv[1]);
+  let buf = '', err;
+  s.on('connect', () => {
+    const b = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'hello', params: { protocol: 1, client: 'knocker' } });
+    s.write('Content-Length: ' + Buffer.byteLength(b) + '\\r\\n\\r\\n' + b);
+  });
+  s.on('data', (d) => (buf += d));
+  s.on('error', (e) => (err = e.code));
+  s.on('close', () => {
+    const m = /\\r\\n\\r\\n(\\{.*\\})$/s.exec(buf);
+    const a = m && JSON.parse(m[1]);
+    got.push(a && a.error ? { code: a.error.code, message: a.error.message } : { closed: err || 'without an answer' });
+    if (got.length === n) process.stdout.write(JSON.stringify(got) + '\\n');
+  });
+}
+`;
+
+test('every connection refused over a member\'s cap gets the NotAllowed answer before the close', async (t) => {
+  const b = await berthd(t);
+  const asMember = (script: string, args: string[], stdin: 'pipe' | 'ignore') =>
+    spawn('setpriv', ['--reuid=nobody', '--regid=nogroup', `--groups=${GID}`, '--', process.execPath, '-e', script, b.socket, ...args], { stdio: [stdin, 'pipe', 'inherit'] });
+  const firstLine = (p: ReturnType<typeof spawn>) => new Promise<string>((res) => p.stdout!.once('data', (d: Buffer) => res(d.toString())));
+  const hoarder = asMember(HOARDER, [String(MAX_CONNECTIONS_PER_UID)], 'pipe');
+  const exited = new Promise((r) => hoarder.once('exit', r));
+  t.after(async () => {
+    hoarder.stdin!.end();
+    await exited;
+  });
+  assert.deepEqual(JSON.parse(await firstLine(hoarder)), { open: MAX_CONNECTIONS_PER_UID });
+  // Before the fix berthd destroyed such a socket as soon as its answer was written: the client's hello then failed with EPIPE and
+  // it saw the socket close instead (most of each round of 10).
+  for (let round = 0; round < 5; round++) {
+    const got = JSON.parse(await firstLine(asMember(KNOCKER, ['10'], 'ignore'))) as { code?: number; message?: string; closed?: string }[];
+    assert.equal(got.length, 10);
+    for (const g of got) {
+      assert.equal(g.code, ErrorCode.NotAllowed, `round ${round}: a refused connection ended with ${JSON.stringify(g)}`);
+      assert.match(g.message!, /already has 32 connections/);
+    }
+  }
 });
 
 // For the clients below: calls cb with each message read from socket s.
