@@ -12,6 +12,7 @@ interface Libc {
   sethostname: Fn; setdomainname: Fn; mknod: Fn; mkfifo: Fn; mkdirat: Fn; fchownat: Fn; symlinkat: Fn; unlinkat: Fn;
   openat: Fn; close: Fn; dup3: Fn; fcntl: Fn; prctl: Fn; ioctlInt: Fn; ioctlPtr: Fn; setsid: Fn; execve: Fn; syscall: Fn;
   prlimit: Fn; fstatfs: Fn; signal: Fn; socket: Fn; connect: Fn; sendmsg: Fn; recvmsg: Fn; socketpair: Fn; getpid: Fn;
+  madvise: Fn; fork: Fn; exit: Fn; waitpid: Fn; pipe2: Fn; readlinkat: Fn;
   OpenHow: Koffi.TypeObject; Rlimit: Koffi.TypeObject; SockaddrUn: Koffi.TypeObject; MsgHdr: Koffi.TypeObject;
 }
 
@@ -66,6 +67,12 @@ export function libc(): Libc {
     recvmsg: f('long recvmsg(int fd, _Inout_ berth_msghdr *msg, int flags)'),
     socketpair: f('int socketpair(int domain, int type, int protocol, _Out_ int *sv)'),
     getpid: f('int getpid()'),
+    madvise: f('int madvise(uintptr_t addr, size_t len, int advice)'),
+    fork: f('int fork()'),
+    exit: f('void _exit(int status)'),
+    waitpid: f('int waitpid(int pid, _Out_ int *status, int options)'),
+    pipe2: f('int pipe2(_Out_ int *fds, int flags)'),
+    readlinkat: f('long readlinkat(int dirfd, const char *path, _Out_ uint8_t *buf, size_t size)'),
   };
   return cached;
 }

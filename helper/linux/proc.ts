@@ -6,6 +6,8 @@ import { readFileSync, readlinkSync, readdirSync } from 'node:fs';
 
 export interface ProcStat {
   state: string;
+  /** The parent's pid (in the reader's pid namespace). */
+  ppid: number;
   startTime: string;
 }
 
@@ -18,7 +20,7 @@ export function procStat(pid: number): ProcStat | undefined {
   }
   // comm may contain spaces and parentheses: fields start after the last ')'.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: rest[0], startTime: rest[19] };
+  return { state: rest[0], ppid: Number(rest[1]), startTime: rest[19] };
 }
 
 /** True while `pid` is the process that started at `startTime` and has not exited. */

@@ -25,9 +25,13 @@ export interface SeccompOptions {
    * filter. Without it, listenerPath is connected by prepareSeccomp.
    */
   listenerSocket?: number;
-  /** The container's state and the process's host pid, sent to the seccomp agent. */
+  /**
+   * The container's state and the process's host pid, sent to the seccomp
+   * agent; pid may be a function, asked at load time (a forked exec stage
+   * learns its own host pid only then).
+   */
   state?: State;
-  pid?: number;
+  pid?: number | (() => number);
   /** Told about what was skipped (syscall names unknown to this libseccomp). */
   warn?: (msg: string) => void;
 }
@@ -80,7 +84,7 @@ export function prepareSeccomp(seccomp: Seccomp | undefined, opts: SeccompOption
           const fd = lib.notifyFd(built.ctx);
           if (fd < 0) throw new Error(`/linux/seccomp: get the notify fd: ${errName(fd)}`);
           const state = opts.state ?? { ociVersion: '1.3.0', id: '', status: 'creating', bundle: '' };
-          sendToListener(sock, fd, { ociVersion: state.ociVersion, pid: opts.pid ?? state.pid ?? process.pid, metadata: seccomp.listenerMetadata, state });
+          sendToListener(sock, fd, { ociVersion: state.ociVersion, pid: (typeof opts.pid === 'function' ? opts.pid() : opts.pid) ?? state.pid ?? process.pid, metadata: seccomp.listenerMetadata, state });
         }
       } finally {
         lib.release(built.ctx);

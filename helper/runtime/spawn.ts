@@ -37,6 +37,8 @@ export interface SpawnExtras {
   trampoline?: Trampoline;
   /** More fds for the init, after the sync and console slots (the host-opened files of helper/runtime/hostfds.ts). */
   fds?: number[];
+  /** Options for node itself, before the script. */
+  nodeArgs?: string[];
 }
 
 export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, number], preserveFds: number, consoleSock?: number, extras: SpawnExtras = {}): SpawnedInit {
@@ -64,7 +66,8 @@ export function spawnInit(pidNs: Namespace | undefined, stdio: [number, number, 
   try {
     const script = extras.script ?? initScript();
     const tr = extras.trampoline;
-    const child = spawn(tr ? tr.command : node, tr ? [...tr.args, node, script] : [script], {
+    const nodeArgs = [...(extras.nodeArgs ?? []), script];
+    const child = spawn(tr ? tr.command : node, tr ? [...tr.args, node, ...nodeArgs] : nodeArgs, {
       argv0: tr ? undefined : 'node',
       stdio: slots,
       env: { [SYNC_FD_ENV]: String(syncFd), ...(imageSlot === undefined ? {} : { [STAGE_IMAGE_FD_ENV]: String(imageSlot) }) },
