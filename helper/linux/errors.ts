@@ -1,6 +1,7 @@
 // A failed system call, named like crun names them: the call, the object it
 // acted on, and the kernel's reason ("mount `/proc`: Operation not permitted").
 import { getSystemErrorMap } from 'node:util';
+import { LINUX_ERRNOS } from './errnos';
 
 export class SysError extends Error {
   constructor(
@@ -13,12 +14,17 @@ export class SysError extends Error {
 
   /** The errno's symbolic name, e.g. ENOENT. */
   get code(): string {
-    return getSystemErrorMap().get(-this.errno)?.[0] ?? `E${this.errno}`;
+    return errnoEntry(this.errno)?.[0] ?? `E${this.errno}`;
   }
 }
 
+/** Node's (libuv's) name and text for errno, else Linux's own (errnos.ts): libuv lacks ENOEXEC, ECHILD, ESTALE and others. */
+function errnoEntry(errno: number): readonly [string, string] | undefined {
+  return getSystemErrorMap().get(-errno) ?? LINUX_ERRNOS[errno];
+}
+
 export function strerror(errno: number): string {
-  const msg = getSystemErrorMap().get(-errno)?.[1] ?? `errno ${errno}`;
+  const msg = errnoEntry(errno)?.[1] ?? `errno ${errno}`;
   return msg.charAt(0).toLowerCase() + msg.slice(1);
 }
 
