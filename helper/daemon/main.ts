@@ -1,7 +1,7 @@
 // berthd's entry (dist/berthd.js; also `berth daemon`). Parses flags, starts
 // the daemon, and turns SIGTERM/SIGINT into a graceful stop that leaves
 // containers running.
-import { makeLogger } from './log';
+import { makeLogger, type Logger } from './log';
 import { parseOptions, USAGE, UsageError } from './options';
 
 export async function main(argv: string[]): Promise<number> {
@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     log('error', (e as Error).message.replace(/\.$/, ''));
     return 1;
   }
+  keepServing(log);
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       log('info', `${sig}: shutting down`);
@@ -41,6 +42,29 @@ export async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   return 0;
+}
+
+/**
+ * Once berthd serves, an exception nothing caught (thrown from an event
+ * handler or a timer) or a rejection nothing handled is logged with its
+ * stack, and berthd carries on. Node's default, exiting, would end every
+ * user's connections, consoles and follow sessions, and lose the exit
+ * status of every container berthd is the parent of (after a restart the
+ * host's init reaps them and their status is gone, README.md), for a fault
+ * that came from one request or one container: a malformed message from a
+ * stage (helper/runtime/channel.ts now fails only that request) is the kind
+ * of input that once took berthd down for everyone. Carrying on is the lesser
+ * harm: what berthd keeps on disk is written temp+rename behind intent
+ * records, so a handler cut short leaves it no worse than the crash would,
+ * and most in-memory state is per connection or per container, so the damage
+ * stays with the request, connection or container involved. Start-up faults still end berthd
+ * (start() above returns 1), as do V8's fatal errors, which no handler sees.
+ */
+export function keepServing(log: Logger): void {
+  const report = (what: string) => (e: unknown) =>
+    log('error', `${what} (berthd carries on)`, { error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  process.on('uncaughtException', report('uncaught exception'));
+  process.on('unhandledRejection', report('unhandled rejection'));
 }
 
 if (require.main === module) {
