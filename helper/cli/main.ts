@@ -118,10 +118,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => {
-    process.stderr.write(`berth: ${(e as Error).stack ?? e}\n`);
-    process.exit(1);
-  },
-);
+/**
+ * process.exit() once stdout and stderr have taken everything written to
+ * them. On a pipe Node writes asynchronously: what the pipe's 64 KiB buffer
+ * could not take at once waits in the stream, and exiting straight away cut
+ * `state` or `list --format json` of a container with large annotations at
+ * 65,536 bytes, unparseable for podman or containerd-shim reading it. A
+ * reader that has gone (EPIPE) ends the wait too.
+ */
+function exitWhenWritten(code: number): void {
+  const written = (s: NodeJS.WriteStream) =>
+    new Promise<void>((res) => {
+      if (s.writableLength === 0 || s.destroyed) return res();
+      s.once('drain', res).once('error', () => res()).once('close', res);
+    });
+  void Promise.all([written(process.stdout), written(process.stderr)]).then(() => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exitWhenWritten, (e) => {
+  process.stderr.write(`berth: ${(e as Error).stack ?? e}\n`);
+  exitWhenWritten(1);
+});
