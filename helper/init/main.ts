@@ -17,10 +17,11 @@ import { applyInitialAffinity } from './attributes';
 import { setupConsole } from './console';
 import { InitChannel } from './channel';
 import { at, InitError } from './errors';
+import { forkIntoPidNs, openJoinedPidNs } from './joinPid';
 import { enterNamespaces } from './namespaces';
 import { becomeNamespaceRoot } from './userns';
 import { applyLimits, execProcess, resolveExecutable } from './process';
-import { checkProcMounted, enterRootfs, finishRootfs, prepareRootfs } from './rootfs';
+import { checkProcMounted, enterRootfs, finishRootfs, mountDeferred, prepareRootfs } from './rootfs';
 
 // First, before anything is read: nothing that shares the container's pid
 // namespace may ptrace the init or open its /proc files (node itself is
@@ -36,6 +37,7 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   if (spec.linux?.namespaces?.some((n) => n.type === 'user')) at('/linux/namespaces', becomeNamespaceRoot);
   // Inherited from the parent without close-on-exec: no hook may get it.
   const fifoFd = cfg.fifoFd === undefined ? undefined : reopenCloexec(cfg.fifoFd);
+  const joinedPidNs = openJoinedPidNs(cfg);
   const ns = enterNamespaces(spec);
   if (spec.hostname !== undefined) {
     at('/hostname', () => {
@@ -50,7 +52,7 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
     });
   }
   if (!ns.ownMountNs) throw new InitError('a mount namespace is required: berth never mounts in the host namespace', '/linux/namespaces');
-  prepareRootfs(spec, cfg.bundle, cfg.rootfs, cfg.bindFds, cfg.deviceFds);
+  const deferred = prepareRootfs(spec, cfg.bundle, cfg.rootfs, cfg.bindFds, cfg.deviceFds, joinedPidNs !== undefined);
   if (spec.hooks?.createRuntime?.length || spec.hooks?.prestart?.length) {
     ch.send({ type: 'hooks' });
     ch.receive<ParentMessage>();
@@ -58,10 +60,15 @@ function build(ch: InitChannel): { cfg: InitConfig; fifo: number; exe: string; s
   // In the container's namespaces, before pivot_root (the hook's path is still the host's).
   at('/hooks/createContainer', () => runHooksSync('createContainer', spec.hooks?.createContainer, hookState(cfg, 'creating'), { cwd: cfg.bundle }));
   // Built (libseccomp loaded, an agent's socket connected) while the host's filesystem is still visible; loaded last.
-  const seccomp = at('/linux/seccomp', () => prepareSeccomp(spec.linux?.seccomp, { state: hookState(cfg, 'creating'), pid: cfg.pid }));
+  const seccomp = at('/linux/seccomp', () => prepareSeccomp(spec.linux?.seccomp, { state: hookState(cfg, 'creating'), pid: () => cfg.pid }));
   // Opened before pivot_root while the state directory is still reachable.
   const fifo = fifoFd ?? openSync(cfg.fifo, C.O_PATH | C.O_CLOEXEC);
   enterRootfs(cfg.rootfs, cfg.noPivot);
+  // Only now, with the container's root as its own, is a process born into a pid namespace that others share.
+  if (joinedPidNs !== undefined) {
+    forkIntoPidNs(cfg, ch, joinedPidNs);
+    mountDeferred(deferred);
+  }
   checkProcMounted();
   if (spec.process?.terminal) {
     if (cfg.consoleSocketFd === undefined) throw new InitError('terminal requested without a console socket', '/process/terminal');

@@ -5,7 +5,7 @@ import { closeSync, fstatSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import * as C from '../linux/constants';
 import { fdPath, mkdirAllInRoot, openInRoot, touchInRoot } from '../linux/inroot';
-import { mount, mountSetattrRecursive, moveMount } from '../linux/mount';
+import { chdir, fchdir, mount, mountSetattrRecursive, moveMount } from '../linux/mount';
 import { BIND_REMOUNT_MASK, planMount, type MountPlan } from '../linux/mountopts';
 import type { Mount } from '../spec/types';
 import { mountCgroups } from './cgroupfs';
@@ -30,6 +30,27 @@ export function mountEntry(rootfd: number, bundle: string, m: Mount, pointer: st
       checkDestination(fd, m.destination);
       mount(m.source ?? m.type ?? 'none', fdPath(fd), m.type ?? null, plan.flags & ~C.MS_REMOUNT, plan.data, m.destination);
     } finally {
+      closeSync(fd);
+    }
+    applyPropagation(rootfd, m.destination, plan);
+  });
+}
+
+/**
+ * A filesystem mount (proc) made where /proc/self/fd cannot name the
+ * destination yet, because this mount is what brings /proc: the destination
+ * is resolved in the root as usual, then mounted on as the working directory.
+ */
+export function mountEntryHere(rootfd: number, m: Mount, pointer: string): void {
+  at(pointer, () => {
+    const plan = planMount(m.options);
+    const fd = mkdirAllInRoot(rootfd, m.destination);
+    try {
+      checkDestination(fd, m.destination);
+      fchdir(fd, m.destination);
+      mount(m.source ?? m.type ?? 'none', '.', m.type ?? null, plan.flags & ~C.MS_REMOUNT, plan.data, m.destination);
+    } finally {
+      chdir('/');
       closeSync(fd);
     }
     applyPropagation(rootfd, m.destination, plan);

@@ -9,13 +9,26 @@ import { fdPath, mkdirAllInRoot, openInRoot } from '../linux/inroot';
 import { chdir, chroot, fchdir, mount, pivotRoot, umount } from '../linux/mount';
 import { PROPAGATION } from '../linux/mountopts';
 import { fsMagic, PROC_SUPER_MAGIC } from '../linux/statfs';
-import type { Spec } from '../spec/types';
+import { posix } from 'node:path';
+import type { Mount, Spec } from '../spec/types';
 import { createDevices } from './devices';
 import { at, InitError } from './errors';
-import { mountEntry } from './mounts';
+import { mountEntry, mountEntryHere } from './mounts';
 
-/** `bindFds`: mount index → detached bind source from the parent (InitConfig.bindFds); `deviceFds`: InitConfig.deviceFds. All closed here. */
-export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFds: Record<number, number> = {}, deviceFds: number[] = []): void {
+/** A mounts entry left for the process that ends up in the container's pid namespace (helper/init/joinPid.ts). */
+export interface DeferredMount {
+  index: number;
+  mount: Mount;
+}
+
+/**
+ * `bindFds`: mount index → detached bind source from the parent
+ * (InitConfig.bindFds); `deviceFds`: InitConfig.deviceFds. All closed here.
+ * With `deferProc`, proc mounts are not made but returned: a proc mount shows
+ * the pid namespace of the process that makes it.
+ */
+export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFds: Record<number, number> = {}, deviceFds: number[] = [], deferProc = false): DeferredMount[] {
+  const deferred: DeferredMount[] = [];
   const prop = spec.linux?.rootfsPropagation;
   at('/linux/rootfsPropagation', () => {
     if (prop !== undefined && !Object.hasOwn(PROPAGATION, prop)) throw new Error(`unknown propagation \`${prop}\``);
@@ -27,7 +40,12 @@ export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFd
   });
   const rootfd = openSync(rootfs, C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
   try {
-    (spec.mounts ?? []).forEach((m, i) => mountEntry(rootfd, bundle, m, `/mounts/${i}`, takeFd(bindFds, i)));
+    (spec.mounts ?? []).forEach((m, i) => {
+      const under = deferred.find((d) => isUnder(m.destination, d.mount.destination));
+      if (under) throw new InitError(`a mount inside the proc mount at ${under.mount.destination} (/mounts/${under.index}) is not supported when the pid namespace is joined by path: proc is mounted last then`, `/mounts/${i}/destination`);
+      if (deferProc && m.type === 'proc') deferred.push({ index: i, mount: m });
+      else mountEntry(rootfd, bundle, m, `/mounts/${i}`, takeFd(bindFds, i));
+    });
     const devBound = (spec.mounts ?? []).some((m) => m.destination === '/dev' && (m.type === 'bind' || m.options?.some((o) => o === 'bind' || o === 'rbind')));
     const hasPts = (spec.mounts ?? []).some((m) => m.destination === '/dev/pts');
     if (!devBound) createDevices(rootfd, spec.linux?.devices, hasPts, deviceFds);
@@ -39,6 +57,25 @@ export function prepareRootfs(spec: Spec, bundle: string, rootfs: string, bindFd
     for (const i of Object.keys(bindFds)) closeSync(takeFd(bindFds, Number(i))!);
     for (const fd of deviceFds.splice(0)) closeSync(fd);
   }
+  return deferred;
+}
+
+/** After pivot_root, in the container's pid namespace: the proc mounts prepareRootfs deferred. */
+export function mountDeferred(deferred: DeferredMount[]): void {
+  if (!deferred.length) return;
+  const rootfd = openSync('/', C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
+  try {
+    // Mounting on "." of the destination: /proc/self/fd, which mountEntry names destinations by, comes with this very mount.
+    for (const d of deferred) mountEntryHere(rootfd, d.mount, `/mounts/${d.index}`);
+  } finally {
+    closeSync(rootfd);
+  }
+}
+
+function isUnder(path: string, dir: string): boolean {
+  const norm = (p: string) => posix.normalize(`/${p}`).replace(/\/+$/, '') || '/';
+  const d = norm(dir);
+  return norm(path).startsWith(d === '/' ? '/' : `${d}/`);
 }
 
 function takeFd(fds: Record<number, number>, i: number): number | undefined {

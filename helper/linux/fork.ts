@@ -144,5 +144,6 @@ export function exitLike(st: WaitStatus): never {
     l.syscall(62 /* kill */, 'int', l.getpid(), 'int', st.signal);
   }
   // A signal whose default is to be ignored (SIGCHLD, SIGWINCH) cannot end us: say it as a shell would.
-  process.exit(st.code ?? 128 + (st.signal ?? 0));
+  // _exit, not process.exit: a relay may have closed fds that Node's own exit path would touch.
+  return exitNow(st.code ?? 128 + (st.signal ?? 0));
 }

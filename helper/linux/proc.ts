@@ -30,6 +30,15 @@ export function isAlive(pid: number, startTime?: string): boolean {
   return startTime === undefined || st.startTime === startTime;
 }
 
+/**
+ * `pid` when it is a live or unreaped child of `parent`, else undefined: how
+ * a pid that a stage reports is checked before anything acts on it.
+ */
+export function childOf(pid: unknown, parent: number): number | undefined {
+  if (!Number.isInteger(pid) || (pid as number) <= 0) return undefined;
+  return procStat(pid as number)?.ppid === parent ? (pid as number) : undefined;
+}
+
 /** Pids whose pid namespace is `nsLink` (e.g. "pid:[4026532]"), for kill --all without cgroups. */
 export function pidsInNamespace(nsLink: string): number[] {
   const out: number[] = [];

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { closeSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { mkfifo } from '../linux/exec';
-import { procStat } from '../linux/proc';
+import { childOf, procStat } from '../linux/proc';
 import { connectUnix } from '../linux/pty';
 import { OCI_VERSION } from '../spec/default';
 import type { Spec } from '../spec/types';
@@ -79,7 +79,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         }
         const { child, ch, exited } = init;
         // The init's host pid: the trampoline's child when it forks; its id maps are written first.
-        const initPid = trampoline ? await finishTrampoline(child.pid!, trampoline, spec) : child.pid!;
+        let initPid = trampoline ? await finishTrampoline(child.pid!, trampoline, spec) : child.pid!;
         // Needs the container's user namespace with its maps: the init attaches these sources only after InitConfig.
         if (hostFds) await idmapHostFds(hostFds, spec, initPid);
         // Before the init unshares its cgroup namespace (it waits for the InitConfig below).
@@ -87,6 +87,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         const cfg: InitConfig = {
           id: opts.id, pid: initPid, bundle, rootfs, spec, fifo: store.fifo(opts.id), noPivot: opts.noPivot ?? false,
           preserveFds: opts.preserveFds ?? 0, consoleSocketFd: init.consoleFd, fifoFd: init.fifoFd, bindFds: init.bindFds, deviceFds: init.deviceFds,
+          joinPid: joinedPidNs(spec),
         };
         closeHostFds(hostFds);
         ch.send(cfg);
@@ -95,6 +96,11 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         for (;;) {
           const m = await ch.next();
           if (m.type === 'error') throw new RuntimeError(m.message, 'runtime', m.pointer);
+          if (m.type === 'forked') {
+            // The init went on as its child inside the joined pid namespace (helper/init/joinPid.ts).
+            initPid = init.adopt(forkedChild(m.pid, initPid));
+            continue;
+          }
           // The init's network namespace exists by its first message (netdevices.ts).
           if (!netDevicesMoved && spec.linux?.netDevices) moveNetDevices(spec, initPid);
           netDevicesMoved = true;
@@ -150,13 +156,18 @@ interface InitHandle {
   bindFds?: Record<number, number>;
   deviceFds?: number[];
   exited: Created['exited'];
-  /** SIGKILLs the init unless it already exited, and waits for it. */
+  /** Records the pid the init forked into a joined pid namespace, killed with it; returns it. */
+  adopt(pid: number): number;
+  /** SIGKILLs the init (and what it forked) unless it already exited, and waits for it. */
   kill(): Promise<void>;
 }
 
 function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefined, trampoline?: Trampoline, pooled?: SpawnedInit, hostFds?: HostFds): InitHandle {
   const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
-  const spawned = pooled ?? spawnInit(pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline, fds: hostFds?.fds });
+  // A pid namespace given by path is joined by the init's fork, not by node at birth (joinPid.ts).
+  // No V8 helper threads in an init that will fork: the child gets only the forking thread, and a lock a helper held would stay held.
+  const nodeArgs = pidNs?.path ? ['--single-threaded'] : [];
+  const spawned = pooled ?? spawnInit(pidNs?.path ? undefined : pidNs, opts.stdio ?? [0, 1, 2], opts.preserveFds ?? 0, consoleSock ?? opts.consoleFd, { trampoline, fds: hostFds?.fds, nodeArgs });
   const fifoFd = spawned.extraFds?.[0];
   const bindFds = hostFds && Object.fromEntries(hostFds.mounts.map((m, i) => [m, spawned.extraFds![i + 1]]));
   const deviceFds = hostFds?.devices ? spawned.extraFds!.slice(-hostFds.devices) : undefined;
@@ -166,9 +177,18 @@ function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefi
   void exited.then((x) => (exitInfo = x.signal ? `killed by ${x.signal}` : `exit status ${x.code}`));
   child.once('error', () => undefined); // reported through the channel's end
   const ch = new SyncChannel(child.stdio[spawned.syncFd] as Socket, () => `init stage ended before the container was created${exitInfo ? ` (${exitInfo})` : ''}`);
+  let forked: number | undefined;
   return {
     child, ch, consoleFd: spawned.consoleFd, fifoFd, bindFds, deviceFds, exited,
+    adopt: (pid) => (forked = pid),
     async kill() {
+      if (forked !== undefined) {
+        try {
+          process.kill(forked, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         // A forking trampoline's child outlives a SIGKILLed trampoline (userns.ts): kill both.
         if (trampoline?.forks) killTrampolineTree(child.pid);
@@ -178,6 +198,18 @@ function startInit(spec: Spec, opts: CreateOptions, consoleSock: number | undefi
       ch.close();
     },
   };
+}
+
+/** linux.namespaces' pid path, if the container joins an existing pid namespace. */
+function joinedPidNs(spec: Spec): string | undefined {
+  return spec.linux?.namespaces?.find((n) => n.type === 'pid')?.path;
+}
+
+/** The pid the init says it forked, once /proc shows it is the init's own child (never a pid taken on trust). */
+function forkedChild(pid: unknown, initPid: number): number {
+  const child = childOf(pid, initPid);
+  if (child === undefined) throw new RuntimeError(`init stage reported pid ${JSON.stringify(pid)}, which is not its child`);
+  return child;
 }
 
 /** True when the spec asks for user or time namespaces (or is too malformed to tell: validation will say why). */

@@ -12,7 +12,7 @@ import { closeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { NS_PROC_NAME } from '../linux/ns';
 import { connectUnix } from '../linux/pty';
-import { procStat } from '../linux/proc';
+import { childOf } from '../linux/proc';
 import type { Process, Spec } from '../spec/types';
 import type { RuntimeContext } from './api';
 import { SyncChannel } from './channel';
@@ -115,9 +115,9 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
  * in between.
  */
 function ownedBy(pid: unknown, stagePid: number): number {
-  const st = Number.isInteger(pid) && (pid as number) > 0 ? procStat(pid as number) : undefined;
-  if (!st || st.ppid !== stagePid) throw new RuntimeError(`exec stage reported pid ${JSON.stringify(pid)}, which is not its child`);
-  return pid as number;
+  const child = childOf(pid, stagePid);
+  if (child === undefined) throw new RuntimeError(`exec stage reported pid ${JSON.stringify(pid)}, which is not its child`);
+  return child;
 }
 
 function signalPid(pid: number, signal: NodeJS.Signals): void {

@@ -77,10 +77,19 @@ export interface InitConfig {
    * (helper/runtime/devnodes.ts). The init attaches them in place of mknod.
    */
   deviceFds?: number[];
+  /**
+   * linux.namespaces' pid path, when the container joins an existing pid
+   * namespace: the init then starts in the host's and forks into it
+   * (helper/init/joinPid.ts), so node never boots where another
+   * container's processes can see it.
+   */
+  joinPid?: string;
 }
 
 export type InitMessage =
   | { type: 'hooks' }
+  /** The init forked into the joined pid namespace: `pid` (its host pid) is the container's process from now on. */
+  | { type: 'forked'; pid: number }
   | { type: 'created' }
   | { type: 'error'; message: string; pointer?: string };
 

@@ -9,25 +9,31 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { makeBundle } from '../fixtures/bundle';
 import { BERTH, runningContainer } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every few ms, for each visible pid: the host marker through its root, its exe when that is node (then held as fd 3), and at the end a write through the held fd. */
+/**
+ * Every few ms, for each visible pid: the host marker through its root; the
+ * exe of any process not running busybox (a berth stage) is logged and the
+ * first one held as fd 3; at the end a write through the held fd, as
+ * CVE-2019-5736 did once nothing ran that binary.
+ */
 const WATCHER = (marker: string) => `
 while [ ! -e /tmp/stop ]; do
   for p in /proc/[0-9]*; do
     [ "$p" = "/proc/$$" ] && continue
     cat "$p/root${marker}" >> /tmp/leak 2>/dev/null
     e=$(readlink "$p/exe" 2>/dev/null) || continue
-    case "$e" in *node*) echo "$p $e" >> /tmp/exe; [ -e /tmp/held ] || { exec 3< "$p/exe" && touch /tmp/held; } ;; esac
+    case "$e" in /bin/busybox) ;; *) echo "$p $e" >> /tmp/exe; [ -e /tmp/held ] || { exec 3< "$p/exe" && touch /tmp/held; } ;; esac
   done
 done
-[ -e /tmp/held ] && { echo PWNED >> /proc/self/fd/3 && echo wrote >> /tmp/exe; } 2>>/tmp/write-error
+[ -e /tmp/held ] && { echo PWNED >> /proc/self/fd/3 && echo wrote > /tmp/wrote; } 2>>/tmp/write-error
 touch /tmp/done
 sleep 1000
 `;
@@ -67,12 +73,61 @@ async function attack(t: TestContext, userns: boolean): Promise<void> {
   assert.ok(existsSync(join(rootfs, 'tmp/done')), 'the watcher did not finish');
   const read = (f: string) => (existsSync(join(rootfs, f)) ? readFileSync(join(rootfs, f), 'utf8') : '');
   assert.equal(read('tmp/leak'), '', 'the host file was read through /proc/<pid>/root of a berth process');
-  assert.equal(read('tmp/exe'), '', 'a berth process running node was visible (its exe readable) inside the container');
+  assert.equal(read('tmp/wrote'), '', `the exe of a berth process (${read('tmp/exe').split('\n')[0]}) was reopened for writing`);
   assert.equal(createHash('sha256').update(readFileSync(node)).digest('hex'), before, 'node was rewritten from inside the container');
 }
 
 test('exec: a container with CAP_SYS_PTRACE sees no berth process it could enter the host through', (t) => attack(t, false));
 test('exec: the same with a user namespace (CAP_SYS_PTRACE in the container\'s own)', (t) => attack(t, true));
+
+test('create joining a pid namespace by path: node never boots where the other container can see it; the container runs there', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-joinpid-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const marker = join(dir, 'host-secret');
+  writeFileSync(marker, 'HOST-ONLY\n');
+  const a = runningContainer(t, (s) => {
+    s.root!.readonly = false;
+    s.process!.args = ['sh', '-c', WATCHER(marker)];
+    const caps = s.process!.capabilities!;
+    for (const set of ['bounding', 'effective', 'permitted'] as const) caps[set] = [...(caps[set] ?? []), 'CAP_SYS_PTRACE'];
+  });
+  const bundle = makeBundle(['sh', '-c', 'echo $$ > /tmp/mypid; sleep 1000'], (s) => {
+    s.root!.readonly = false;
+    s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'pid' ? { type: 'pid', path: `/proc/${a.pid}/ns/pid` } : n));
+  });
+  t.after(() => bundle.cleanup());
+  for (let i = 0; i < 6; i++) {
+    const id = `${a.id}-b${i}`;
+    t.after(() => a.berth(['delete', '--force', id]));
+    const log = join(dir, `create-${i}.log`);
+    const fd = openSync(log, 'w');
+    const c = a.berth(['create', '--bundle', bundle.dir, id], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    assert.equal(c.status, 0, readFileSync(log, 'utf8'));
+    const pid = JSON.parse(a.berth(['state', id]).stdout).pid as number;
+    assert.equal(readlinkSync(`/proc/${pid}/ns/pid`), readlinkSync(`/proc/${a.pid}/ns/pid`), 'the init is not in the joined pid namespace');
+    const st = a.berth(['start', id]);
+    assert.equal(st.status, 0, st.stderr);
+    // Its own pid as the shared namespace sees it: a proc mount of that namespace, not the host's.
+    const mypid = `/proc/${pid}/root/tmp/mypid`;
+    const text = () => (existsSync(mypid) ? readFileSync(mypid, 'utf8') : '');
+    for (let k = 0; k < 100 && !text().endsWith('\n'); k++) await sleep(20);
+    const inner = Number(text());
+    assert.ok(inner > 1 && inner !== pid, `pid inside ${inner}, host pid ${pid}`);
+    const k = a.berth(['kill', id, 'KILL']);
+    assert.equal(k.status, 0, k.stderr);
+    for (let w = 0; w < 100 && JSON.parse(a.berth(['state', id]).stdout).status !== 'stopped'; w++) await sleep(20);
+    assert.equal(JSON.parse(a.berth(['state', id]).stdout).status, 'stopped');
+    const d = a.berth(['delete', id]);
+    assert.equal(d.status, 0, d.stderr);
+  }
+  const rootfs = `/proc/${a.pid}/root`;
+  writeFileSync(join(rootfs, 'tmp/stop'), '');
+  for (let i = 0; i < 100 && !existsSync(join(rootfs, 'tmp/done')); i++) await sleep(50);
+  const read = (f: string) => (existsSync(join(rootfs, f)) ? readFileSync(join(rootfs, f), 'utf8') : '');
+  assert.equal(read('tmp/leak'), '', 'the host file was read through /proc/<pid>/root of a berth process');
+  assert.equal(read('tmp/wrote'), '', `the exe of a berth process (${read('tmp/exe').split('\n')[0]}) was reopened for writing`);
+});
 
 test('exec: a stage that names a pid it did not fork is refused, and that process is left alone', async (t) => {
   const c = runningContainer(t);
