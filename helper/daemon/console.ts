@@ -9,9 +9,11 @@
 // takes it back with pidfd_getfd (keeper.ts). The scrollback is kept on
 // disk as well (scrollbackFile.ts), so that berthd's replay starts where the
 // console was when it died.
-import { closeSync, rmSync, write } from 'node:fs';
+import { closeSync, openSync, rmSync, write } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { basename, dirname } from 'node:path';
 import { ReadStream } from 'node:tty';
+import * as C from '../linux/constants';
 import { SCROLLBACK_BYTES } from '../protocol/version';
 import { ScrollbackFile } from './scrollbackFile';
 import { recvFds, setWinsize } from './sys';
@@ -144,14 +146,25 @@ export class ConsoleReceiver {
   private server: Server;
   readonly received: Promise<number>;
   private abort!: (e: Error) => void;
+  private closed = false;
 
-  private constructor(readonly path: string, server: Server, received: Promise<number>) {
+  /**
+   * `path` names the socket in messages and is removed on close; `address`,
+   * /proc/self/fd/<dir>/<name>, is what it is bound at and what the runtime
+   * connects to (in berthd's process, while this receiver holds the fd of
+   * its directory). A path under the root, <root>/berthd@/containers/<id>/,
+   * can pass the 107 bytes a socket address holds: a long --root or id
+   * made create fail with "console socket path … is too long".
+   */
+  private constructor(readonly path: string, readonly address: string, private readonly dir: number, server: Server, received: Promise<number>) {
     this.server = server;
     this.received = received;
   }
 
   static async listen(path: string, timeoutMs = 10_000): Promise<ConsoleReceiver> {
     rmSync(path, { force: true });
+    const dir = openSync(dirname(path), C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
+    const address = `/proc/self/fd/${dir}/${basename(path)}`;
     let resolveFd!: (fd: number) => void;
     let rejectFd!: (e: Error) => void;
     const received = new Promise<number>((res, rej) => {
@@ -180,18 +193,26 @@ export class ConsoleReceiver {
       };
       poll();
     });
-    await new Promise<void>((res, rej) => {
-      server.once('error', rej);
-      server.listen(path, () => res());
-    });
-    const r = new ConsoleReceiver(path, server, received);
+    try {
+      await new Promise<void>((res, rej) => {
+        server.once('error', rej);
+        server.listen(address, () => res());
+      });
+    } catch (e) {
+      closeSync(dir);
+      throw e;
+    }
+    const r = new ConsoleReceiver(path, address, dir, server, received);
     r.abort = rejectFd;
     return r;
   }
 
   close(): void {
+    if (this.closed) return; // the directory's fd number may belong to another file by now
+    this.closed = true;
     this.abort(new Error(`console socket ${this.path}: closed`));
     this.server.close();
     rmSync(this.path, { force: true });
+    closeSync(this.dir);
   }
 }

@@ -143,7 +143,7 @@ export class Containers {
       else stdio = openStdio(this.records.logPath(p.id));
       const bundle = checked ? writeShadowBundle(this.records.containerDir(p.id), checked) : p.bundle;
       // strict: the member's bind sources only as far as the member itself can reach them.
-      const created = await this.runtime.create(this.ctx, { id: p.id, bundle, consoleSocket: receiver?.path, stdio, unprivilegedSources: checked !== undefined });
+      const created = await this.runtime.create(this.ctx, { id: p.id, bundle, consoleSocket: receiver?.address, stdio, unprivilegedSources: checked !== undefined });
       const pid = created.state.pid;
       record.pid = pid;
       record.pidStart = pid ? startTime(pid) : undefined;
@@ -294,7 +294,7 @@ export class Containers {
     if (proc.terminal) {
       const receiver = await ConsoleReceiver.listen(join(this.records.containerDir(id), `exec-${++this.execs}.sock`));
       try {
-        const e = await this.runtime.exec(this.ctx, { id, process: proc, consoleSocket: receiver.path });
+        const e = await this.runtime.exec(this.ctx, { id, process: proc, consoleSocket: receiver.address });
         e.exited.catch(() => undefined);
         const con = new Console(id, await receiver.received);
         if (size) con.resize(size.rows, size.cols);

@@ -12,8 +12,9 @@
 // `run` that waits; the mount shows it to the container as soon as it exists.
 // The relay drops the container's MAINPID= (a pid of its own namespace) and
 // names the container's init by its host pid instead.
-import { closeSync, existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import * as C from '../linux/constants';
 import { bindDgram, recvDgram, sendDgram } from '../linux/dgram';
 import type { Spec } from '../spec/types';
 import { RuntimeError } from './errors';
@@ -50,17 +51,20 @@ export interface NotifyRelay {
 
 /** Binds the container-side socket; call before `start` so that no early message is lost. */
 export function openNotifyRelay(stateDir: string, hostSocket: string): NotifyRelay {
-  const path = join(notifyDir(stateDir), SOCKET_NAME);
   // Any user in the container may report readiness, as under systemd: the
   // socket is made 0777 by bind itself. Never chmod it by path afterwards:
   // the directory is the container's, which can rename a symlink to a host
   // file over the fresh socket (`start` on a running container).
+  // Bound through a fd of its directory: <root>/<id>/notify/notify can pass
+  // the 107 bytes a socket address holds (a long --root or id).
+  const dir = openSync(notifyDir(stateDir), C.O_PATH | C.O_DIRECTORY | C.O_CLOEXEC);
   const old = process.umask(0);
   let fd: number;
   try {
-    fd = bindDgram(path, 200);
+    fd = bindDgram(`/proc/self/fd/${dir}/${SOCKET_NAME}`, 200);
   } finally {
     process.umask(old);
+    closeSync(dir);
   }
   let closed = false;
   let waiting = false;

@@ -28,7 +28,34 @@ export interface StoredState {
 
 const ID_RE = /^[A-Za-z0-9_+\-.]+$/;
 
+/**
+ * The longest container id `create` accepts, as berthd's protocol does
+ * (CONTAINER_ID_PATTERN). An id is one name in several places, each at
+ * most 255 bytes (NAME_MAX): the state directory under --root, the cgroup,
+ * berthd's record directory, and the longest, the lock's private name
+ * `.<id>.<pid>.<serial>` (lock.ts), up to 26 bytes more: past about 245
+ * characters (with a 5-digit pid) creating it failed with a bare
+ * ENAMETOOLONG. The sockets under the root whose paths hold the id
+ * (notify.ts, berthd's console sockets) are bound through a fd of their
+ * directory, so the 107 bytes of a socket address limit neither the id nor
+ * the root.
+ */
+export const ID_MAX = 200;
+
+/** The rule for an id `create` claims: runc's characters, never `.` or `..`, at most ID_MAX characters. */
 export function checkId(id: string): void {
+  checkIdChars(id);
+  if (id.length > ID_MAX) {
+    throw new RuntimeError(`invalid container id \`${id.slice(0, 40)}…\`: it is ${id.length} characters long, at most ${ID_MAX} are allowed`, 'bad-argument');
+  }
+}
+
+/**
+ * The rule for an id that names an existing container: no length limit, so
+ * a container made by an older berth with a longer id can still be seen
+ * and deleted.
+ */
+function checkIdChars(id: string): void {
   if (!id) throw new RuntimeError('container id cannot be empty', 'bad-argument');
   if (!ID_RE.test(id) || id === '.' || id === '..') throw new RuntimeError(`invalid container id \`${id}\`: only letters, digits, _ + - . are allowed`, 'bad-argument');
 }
@@ -58,7 +85,7 @@ export class Store {
   }
 
   exists(id: string): boolean {
-    checkId(id);
+    checkIdChars(id);
     try {
       readdirSync(this.dir(id));
       return true;

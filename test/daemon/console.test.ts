@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { BerthClient } from '../../helper/protocol/client';
+import { ID_MAX } from '../../helper/runtime/store';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { cleanupDir, makeDir, sleep, startBerthd, type Berthd } from './harness';
 
@@ -126,5 +127,24 @@ test('exec with a terminal returns a console session: output, input, resize, ses
     await c.request('delete', { id: 'execd', force: true });
   } finally {
     plain.cleanup();
+  }
+});
+
+test(`a terminal container and a tty exec with an id of ${ID_MAX} characters: their console sockets' paths pass 107 bytes`, async () => {
+  // <root>/berthd@/containers/<id>/console.sock: create failed with "console socket path … is too long" before the
+  // sockets were bound and reached through their directory's fd.
+  const id = 'L'.repeat(ID_MAX);
+  const c = await client();
+  try {
+    await c.request('run', { id, bundle: bundle.dir });
+    const a = await c.request('attach', { id });
+    const o = collect(c, a.session);
+    await c.request('write', { session: a.session, data: enc('echo main-$((2*3))\n') });
+    await until(() => o.text().includes('main-6'), 'the container\'s console output');
+    const r = await c.request('exec', { id, process: { terminal: true, args: ['sh', '-c', 'echo exec-$((3*3))'], cwd: '/', user: { uid: 0, gid: 0 }, env: ['PATH=/bin'] } });
+    const e = collect(c, r.session!);
+    await until(() => e.text().includes('exec-9'), 'the tty exec\'s output');
+  } finally {
+    await c.request('delete', { id, force: true }).catch(() => undefined);
   }
 });

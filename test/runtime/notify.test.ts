@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ensureSuite, SUITE_TESTS } from '../../conformance/suite';
 import { bindDgram, recvDgram } from '../../helper/linux/dgram';
+import { ID_MAX } from '../../helper/runtime/store';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
 import { ensureBuilt, Runner } from './harness';
 
@@ -83,6 +84,21 @@ describe('NOTIFY_SOCKET', () => {
     } finally {
       r.run(['delete', '--force', 'ncs']);
       r.run(['delete', '--force', 'nplain']);
+      b.cleanup();
+    }
+  });
+
+  test(`an id of ${ID_MAX} characters: the container's socket, past the 107 bytes of a socket address, is still bound and relayed`, async () => {
+    const b = bundle(0);
+    const name = 'n'.repeat(ID_MAX - r.id('').length);
+    try {
+      // <root>/<id>/notify/notify is ~235 bytes here: start failed with "socket path … is too long" before it was bound through its directory's fd.
+      const x = withNotifySocket(() => r.run(['run', '-d', '-b', b.dir, name]));
+      assert.equal(x.status, 0, x.stderr);
+      const msg = await recvDgram(fd);
+      assert.deepEqual(msg?.toString().split('\n'), ['READY=1', `MAINPID=${r.state(name).pid}`]);
+    } finally {
+      r.run(['delete', '--force', name]);
       b.cleanup();
     }
   });
