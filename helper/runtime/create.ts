@@ -123,7 +123,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
         ctx.log?.('debug', 'container created', { id: opts.id, pid });
         if (opts.pidFile) atomicWrite(resolve(opts.pidFile), String(pid));
         ch.close();
-        void exited.then((x) => recordExit(store, opts.id, st.startTime, x));
+        void exited.then((x) => recordExit(ctx, store, opts.id, st.startTime, x));
         return { state: toState(opts.id, 'created', st), exited };
       } catch (e) {
         await init?.kill();
@@ -221,12 +221,27 @@ function needsTrampoline(spec: Spec): boolean {
   }
 }
 
-/** Keeps the exit status in state.json when this process saw the init exit. */
-function recordExit(store: Store, id: string, startTime: string, x: { code: number | null; signal: NodeJS.Signals | null }): void {
+/**
+ * Keeps the exit status in state.json when this process saw the init exit
+ * (berthd, `berth run`). Under the id lock, as every other writer: a delete
+ * in another process holds it while it removes the directory, so the record
+ * never lands inside that removal (its temp file made the rmdir fail with
+ * ENOTEMPTY, its rename brought the container back as `stopped`). Once the
+ * lock is ours, a container deleted meanwhile, or another container under
+ * the same id, is left alone.
+ */
+async function recordExit(ctx: RuntimeContext, store: Store, id: string, startTime: string, x: { code: number | null; signal: NodeJS.Signals | null }): Promise<void> {
   try {
-    const st = store.read(id);
-    if (st && st.startTime === startTime) store.write({ ...st, exit: { code: x.code, signal: x.signal } });
-  } catch {
-    // deleted meanwhile
+    await withLock(ctx.root, id, () => {
+      let st: StoredState | undefined;
+      try {
+        st = store.read(id);
+      } catch {
+        return; // deleted meanwhile
+      }
+      if (st && st.startTime === startTime) store.write({ ...st, exit: { code: x.code, signal: x.signal } });
+    });
+  } catch (e) {
+    ctx.log?.('warn', `exit status of \`${id}\` not recorded: ${(e as Error).message}`);
   }
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { BerthClient } from '../../helper/protocol/client';
 import { berthdArgv } from '../../helper/daemon/nodeFlags';
 import { holdersOf, killAll } from '../../helper/daemon/orphans';
@@ -45,10 +45,15 @@ function berthdCopy(): string {
   if (snapshot) return snapshot;
   const dir = join(resolve(__dirname, '../../test-artifacts'), `berthd-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  for (const f of ['berthd.js', 'init.js']) copyFileSync(resolve(__dirname, '../../dist', f), join(dir, f));
+  for (const f of ['berthd.js', 'init.js', 'berth']) copyFileSync(resolve(__dirname, '../../dist', f), join(dir, f));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   snapshot = join(dir, 'berthd.js');
   return snapshot;
+}
+
+/** The private copy of the `berth` CLI beside berthd's (same init.js), for tests that mix CLI and berthd on one root. */
+export function berthCli(): string {
+  return join(dirname(berthdCopy()), 'berth');
 }
 
 export function makeDir(): string {
