@@ -4,7 +4,7 @@
 // right before execve.
 import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { capNumber, capset, lastCap, setAmbient, setBounding } from '../linux/caps';
+import { capNumber, capset, lastCap, raisableAmbient, setAmbient, setBounding } from '../linux/caps';
 import { cloexecFrom, execve, keepAcrossExec, resetSignals } from '../linux/exec';
 import { setGroups, setKeepCaps, setNoNewPrivs, setResGid, setResUid } from '../linux/identity';
 import { setRlimit } from '../linux/rlimit';
@@ -73,6 +73,11 @@ export function execProcess(p: Process, plan: ExecPlan): never {
     inheritable: capSet(caps?.inheritable, '/process/capabilities/inheritable'),
     ambient: capSet(caps?.ambient, '/process/capabilities/ambient'),
   };
+  // The kernel raises into the ambient set only what is permitted and
+  // inheritable (capabilities(7)): the rest is not raised, as runc and crun
+  // do (`runc spec` lists ambient caps with no inheritable set), and create
+  // has warned about each one (helper/spec/rules/capabilities.ts).
+  sets.ambient = raisableAmbient(sets);
   // While every capability is held and before a filter could deny the calls (attributes.ts).
   applyExecAttributes(p, plan.linux);
   // Without no_new_privs the kernel wants CAP_SYS_ADMIN to install a filter: load it before capabilities go.

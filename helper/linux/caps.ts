@@ -66,6 +66,12 @@ export function capset(sets: CapSets): void {
   check(l.syscall(C.SYS.capset, 'void *', hdr, 'void *', data), 'capset');
 }
 
+/** The part of `ambient` that PR_CAP_AMBIENT_RAISE accepts once `permitted` and `inheritable` are set: what is in both. */
+export function raisableAmbient(sets: CapSets & { ambient: Set<number> }): Set<number> {
+  return new Set([...sets.ambient].filter((c) => sets.permitted.has(c) && sets.inheritable.has(c)));
+}
+
+/** Clears the ambient set and raises `caps` (each must be permitted and inheritable: raisableAmbient). */
 export function setAmbient(caps: Set<number>): void {
   check(libc().prctl(C.PR_CAP_AMBIENT, C.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), 'prctl PR_CAP_AMBIENT_CLEAR_ALL');
   for (const c of caps) check(libc().prctl(C.PR_CAP_AMBIENT, C.PR_CAP_AMBIENT_RAISE, c, 0, 0), 'prctl PR_CAP_AMBIENT_RAISE', CAPS[c]);

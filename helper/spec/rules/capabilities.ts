@@ -1,6 +1,8 @@
 // Capability names the kernel has never had, and capabilities listed in a
 // set where they cannot take effect: effective ⊆ permitted, and ambient ⊆
-// permitted ∩ inheritable (capabilities(7)); the kernel silently drops the rest.
+// permitted ∩ inheritable (capabilities(7)). The init leaves out of the
+// ambient set what the kernel would refuse to raise (helper/init/process.ts),
+// as runc and crun do, so these are warnings naming each capability.
 import { CAPABILITY_NAMES } from '../names/capabilities';
 import { closest } from '../did-you-mean';
 import type { Finding } from '../finding';
@@ -32,6 +34,9 @@ export const capabilityNames: Rule = {
   },
 };
 
+/** What the init does with such an ambient capability: what runc and crun do (`runc spec` writes ambient caps and no inheritable set). */
+const NOT_RAISED = 'is not raised into the ambient set';
+
 export const capabilitySets: Rule = {
   codes: ['process/capability-not-permitted', 'process/ambient-not-inheritable'],
   check({ config: c }) {
@@ -46,7 +51,7 @@ export const capabilitySets: Rule = {
         if (typeof name !== 'string' || permitted.has(name)) continue;
         out.push({
           pointer: join('/process/capabilities', set, i), code: 'process/capability-not-permitted', severity: 'warning',
-          message: `process.capabilities.${set}[${i}] \`${name}\` cannot take effect: it is not in process.capabilities.permitted`,
+          message: `process.capabilities.${set}[${i}] \`${name}\` ${set === 'ambient' ? NOT_RAISED : 'cannot take effect'}: it is not in process.capabilities.permitted`,
           data: addTo('permitted', name),
         });
       }
@@ -55,7 +60,7 @@ export const capabilitySets: Rule = {
       if (typeof name !== 'string' || inheritable.has(name)) continue;
       out.push({
         pointer: join('/process/capabilities/ambient', i), code: 'process/ambient-not-inheritable', severity: 'warning',
-        message: `process.capabilities.ambient[${i}] \`${name}\` cannot take effect: it is not in process.capabilities.inheritable`,
+        message: `process.capabilities.ambient[${i}] \`${name}\` ${NOT_RAISED}: it is not in process.capabilities.inheritable`,
         data: addTo('inheritable', name),
       });
     }
