@@ -40,6 +40,10 @@ interface Live {
 
 const NOT_FOUND = /does not exist|not found|no such container|ENOENT/i;
 
+function exists(id: string): DaemonError {
+  return new DaemonError(ErrorCode.Exists, `container ${id}: already exists`, { pointer: '/id' });
+}
+
 export class Containers {
   private live = new Map<string, Live>();
   /** Counter naming exec console sockets. */
@@ -130,7 +134,11 @@ export class Containers {
   async create(p: CreateParams, peer: Peer): Promise<ContainerInfo> {
     const spec = checkBundle(p.bundle, peer.strict ? peer.uid : undefined);
     const checked = peer.strict ? strictSpec(spec, p.bundle, peer.uid, peer.gid) : undefined;
-    if (this.live.has(p.id) || existsSync(`${this.ctx.root}/${p.id}`)) throw new DaemonError(ErrorCode.Exists, `container ${p.id}: already exists`, { pointer: '/id' });
+    // Whether the id is free is the runtime's to say: it claims the id under
+    // the id lock (store.reserve), the one check the CLI also meets. A check
+    // here could pass and the CLI still claim the id first. This one only
+    // keeps berthd from journalling two creates of one id.
+    if (this.live.has(p.id)) throw exists(p.id);
     const terminal = spec.process?.terminal === true;
     const record: ContainerRecord = { id: p.id, created: new Date().toISOString(), terminal, owner: peer.uid, intent: 'create', defaultCgroup: !spec.linux?.cgroupsPath };
     this.records.save(record);
@@ -143,7 +151,11 @@ export class Containers {
       else stdio = openStdio(this.records.logPath(p.id));
       const bundle = checked ? writeShadowBundle(this.records.containerDir(p.id), checked) : p.bundle;
       // strict: the member's bind sources only as far as the member itself can reach them.
-      const created = await this.runtime.create(this.ctx, { id: p.id, bundle, consoleSocket: receiver?.address, stdio, unprivilegedSources: checked !== undefined });
+      const claimed = (stateDir: string) => {
+        record.stateDir = stateDir;
+        this.records.save(record);
+      };
+      const created = await this.runtime.create(this.ctx, { id: p.id, bundle, consoleSocket: receiver?.address, stdio, unprivilegedSources: checked !== undefined, onReserved: claimed });
       const pid = created.state.pid;
       record.pid = pid;
       record.pidStart = pid ? startTime(pid) : undefined;
@@ -165,7 +177,7 @@ export class Containers {
       return this.info(created.state);
     } catch (e) {
       await this.undoCreate(p.id);
-      throw e;
+      throw (e as { kind?: unknown }).kind === 'exists' ? exists(p.id) : e;
     } finally {
       receiver?.close();
       if (stdio) closeStdio(stdio);
@@ -177,26 +189,39 @@ export class Containers {
     return new Console(id, fd, this.records.scrollbackPath(id), (e) => this.log('warn', 'console scrollback not persisted any more', { id, error: e.message }));
   }
 
+  /**
+   * Undoes a create: berthd's own part always, the runtime's only while the
+   * id's state directory is still the one this create claimed, checked under
+   * the id lock (removeOwn). A create that lost the id to the CLI claimed
+   * nothing and touches nothing of the winner's; one that failed after
+   * claiming was already undone by the runtime, unless berthd was killed.
+   */
   private async undoCreate(id: string): Promise<void> {
     const l = this.live.get(id);
-    // An init that never got its state.json is invisible to delete: kill it by the fifo it waits on.
-    await killAll(holdersOf(join(this.ctx.root, id, 'exec.fifo')));
-    try {
-      await this.runtime.delete(this.ctx, id, true);
-    } catch {
-      /* never got far enough to exist */
-    }
-    // The runtime records the cgroup only after making it; a kill in between
-    // leaves one delete cannot see. Only an id-named cgroup is surely ours.
-    if (l?.record.defaultCgroup) {
+    const r = l?.record;
+    if (r?.stateDir) {
+      const fifo = join(this.ctx.root, id, 'exec.fifo');
       try {
-        openCgroup(cgroupPaths(undefined, id)).destroy();
+        await this.runtime.removeOwn(this.ctx, id, r.stateDir, {
+          // An init that never got its state.json is invisible to delete: kill it by the fifo it waits on.
+          before: () => killAll(holdersOf(fifo)),
+          // The runtime records the cgroup only after making it; a kill in between
+          // leaves one delete cannot see. Only an id-named cgroup is surely ours.
+          after: () => {
+            if (!r.defaultCgroup) return;
+            try {
+              openCgroup(cgroupPaths(undefined, id)).destroy();
+            } catch (e) {
+              this.log('warn', 'could not remove the cgroup of a half-created container', { id, error: (e as Error).message });
+            }
+          },
+        });
       } catch (e) {
-        this.log('warn', 'could not remove the cgroup of a half-created container', { id, error: (e as Error).message });
+        this.log('warn', 'could not remove a half-created container', { id, error: (e as Error).message });
       }
     }
     l?.console?.close();
-    if (l?.record.keeper) stopKeeper(l.record.keeper);
+    if (r?.keeper) stopKeeper(r.keeper);
     this.live.delete(id);
     this.records.remove(id);
   }
@@ -320,7 +345,8 @@ export class Containers {
     for (const id of this.records.ids()) {
       const record = this.records.load(id);
       if (!record || record.intent) {
-        this.log('info', 'recovery: removing half-done container', { id, intent: record?.intent ?? 'unreadable record' });
+        // Its runtime side goes only if the create had claimed the id and the directory is still that one (undoCreate).
+        this.log('info', 'recovery: removing half-done container', { id, intent: record?.intent ?? 'unreadable record', claimed: record?.stateDir !== undefined });
         this.live.set(id, { record: record ?? { id, created: '', terminal: false }, watched: false });
         await this.undoCreate(id);
         cleaned++;

@@ -25,6 +25,14 @@ export interface ContainerRecord {
   pid?: number;
   pidStart?: string;
   keeper?: KeeperRef;
+  /**
+   * Identity of <root>/<id> as this container's create claimed it
+   * (CreateOptions.onReserved), saved the moment it did. Undoing a create
+   * (after a failure, or at start-up after a kill -9) touches the runtime's
+   * side only while the directory is still that one; without it the create
+   * claimed nothing (it lost the id to someone else, or never got that far).
+   */
+  stateDir?: string;
   /** config.json left linux.cgroupsPath unset: the cgroup is named for the id and is this container's alone. */
   defaultCgroup?: boolean;
   exitStatus?: ExitStatus;

@@ -8,6 +8,7 @@ import type { Runtime, RuntimeContext } from '../runtime/api';
 import { containerStats, pause, resume, update, type ContainerStats } from '../runtime/cgroups';
 import { exec, type ExecOptions, type Executed } from '../runtime/exec';
 import { create } from '../runtime/create';
+import { removeOwn } from '../runtime/lifecycle';
 import { runtime } from '../runtime/runtime';
 import type { InitPool } from './pool';
 
@@ -17,12 +18,14 @@ export interface DaemonRuntime extends Runtime {
   update(ctx: RuntimeContext, id: string, resources: Resources): Promise<void>;
   stats(ctx: RuntimeContext, id: string): ContainerStats;
   exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Executed>;
+  /** Undoes a create of berthd's own while <root>/<id> is still the directory it claimed (lifecycle.ts). */
+  removeOwn: typeof removeOwn;
   /** Pre-started inits; the daemon starts it once it holds the root's lock and closes it on stop. */
   pool?: InitPool;
 }
 
 export function loadRuntime(pool?: InitPool): DaemonRuntime {
-  const base = { ...runtime, pause, resume, update, stats: containerStats, exec };
+  const base = { ...runtime, pause, resume, update, stats: containerStats, exec, removeOwn };
   if (!pool) return base;
   return {
     ...base,

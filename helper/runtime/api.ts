@@ -38,6 +38,14 @@ export interface CreateOptions {
   notifySocket?: string;
   /** stdio of the container's process; default: the caller's 0, 1, 2. */
   stdio?: [number, number, number];
+  /**
+   * Called once this create has claimed the id (made <root>/<id>), before it
+   * puts anything there, with the directory's identity (Store.identity). A
+   * caller that may have to undo its create later (berthd, after a failure
+   * or a kill -9) keeps it: only a directory with that identity is its own
+   * (removeOwn, lifecycle.ts). A create that never calls it claimed nothing.
+   */
+  onReserved?: (identity: string) => void;
 }
 
 /** What a finished `create` hands back to its caller. */

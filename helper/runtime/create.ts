@@ -65,6 +65,7 @@ export async function create(ctx: RuntimeContext, opts: CreateOptions, takeInit?
       store.reserve(opts.id);
       let cg: CgroupHandle | undefined;
       try {
+        opts.onReserved?.(store.identity(opts.id)!);
         if (opts.notifySocket) addNotifyMount(spec, store.dir(opts.id), opts.notifySocket);
         store.writeConfig(opts.id, spec);
         mkfifo(store.fifo(opts.id), 0o600);

@@ -125,42 +125,69 @@ function containerPids(st: StoredState): number[] {
 }
 
 export async function remove(ctx: RuntimeContext, id: string, force = false): Promise<void> {
-  await withLock(ctx.root, id, async () => {
-    const { store, st, status } = load(ctx, id);
-    if (status !== 'stopped') {
-      if (!force) throw new RuntimeError(`cannot delete container \`${id}\` that is not stopped: ${status}`, 'invalid-state');
-      if (st) {
-        // Through the cgroup first: it thaws a paused container, or SIGKILL would wait for a resume.
-        killTrampolined(st.pid);
-        signalAll(store, id, 'SIGKILL');
-        for (const pid of containerPids(st)) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }
-        const deadline = Date.now() + 5000;
-        let thawed = false;
-        while (isAlive(st.pid, st.startTime)) {
-          if (Date.now() > deadline) throw new RuntimeError(`container \`${id}\`: init ${st.pid} did not die after SIGKILL`);
-          // A frozen task cannot die: thaw the v1 freezer cgroup holding it, wherever someone put it.
-          if (!thawed && Date.now() > deadline - 4500) thawed = thawFreezerOf(st.pid);
-          await sleep(2);
+  await withLock(ctx.root, id, () => removeHeld(ctx, id, force));
+}
+
+/**
+ * Undoes a create of the caller's own, whatever point it reached: under the
+ * id lock, and only while <root>/<id> is still the directory that create
+ * claimed (`identity`, from CreateOptions.onReserved). Then `before` runs
+ * (berthd kills an init not yet recorded in state.json, which delete cannot
+ * see), the container is deleted with force, and `after` runs even if that
+ * failed (berthd removes a cgroup made but not yet recorded). Returns false,
+ * touching nothing, when the directory is gone or is another one: a
+ * container someone else made under the id (the CLI winning the id, or
+ * creating it again after a delete) is never undone.
+ */
+export async function removeOwn(ctx: RuntimeContext, id: string, identity: string, steps: { before?: () => Promise<void> | void; after?: () => void } = {}): Promise<boolean> {
+  return withLock(ctx.root, id, async () => {
+    if (new Store(ctx.root).identity(id) !== identity) return false;
+    try {
+      await steps.before?.();
+      await removeHeld(ctx, id, true);
+    } finally {
+      steps.after?.();
+    }
+    return true;
+  });
+}
+
+/** delete, for a caller holding the id lock. */
+async function removeHeld(ctx: RuntimeContext, id: string, force: boolean): Promise<void> {
+  const { store, st, status } = load(ctx, id);
+  if (status !== 'stopped') {
+    if (!force) throw new RuntimeError(`cannot delete container \`${id}\` that is not stopped: ${status}`, 'invalid-state');
+    if (st) {
+      // Through the cgroup first: it thaws a paused container, or SIGKILL would wait for a resume.
+      killTrampolined(st.pid);
+      signalAll(store, id, 'SIGKILL');
+      for (const pid of containerPids(st)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
         }
       }
+      const deadline = Date.now() + 5000;
+      let thawed = false;
+      while (isAlive(st.pid, st.startTime)) {
+        if (Date.now() > deadline) throw new RuntimeError(`container \`${id}\`: init ${st.pid} did not die after SIGKILL`);
+        // A frozen task cannot die: thaw the v1 freezer cgroup holding it, wherever someone put it.
+        if (!thawed && Date.now() > deadline - 4500) thawed = thawFreezerOf(st.pid);
+        await sleep(2);
+      }
     }
-    destroyContainerCgroup(store, id);
-    let spec: Spec | undefined;
-    try {
-      spec = store.readConfig(id);
-    } catch {
-      spec = undefined; // a container that died while being created
-    }
-    store.remove(id);
-    // After the container is gone (runtime.md step 12); failures are warnings.
-    await runHooks('poststop', spec?.hooks?.poststop, toState(id, 'stopped', st), { warn: (m) => ctx.log?.('warn', m) });
-  });
+  }
+  destroyContainerCgroup(store, id);
+  let spec: Spec | undefined;
+  try {
+    spec = store.readConfig(id);
+  } catch {
+    spec = undefined; // a container that died while being created
+  }
+  store.remove(id);
+  // After the container is gone (runtime.md step 12); failures are warnings.
+  await runHooks('poststop', spec?.hooks?.poststop, toState(id, 'stopped', st), { warn: (m) => ctx.log?.('warn', m) });
 }
 
 /** Writes THAWED to the cgroup v1 freezer that holds `pid`, if it is frozen; true when it did. */

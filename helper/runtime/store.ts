@@ -2,7 +2,7 @@
 // state.json (written atomically: temp file, fsync, rename), config.json (the
 // spec as it was at create time) and, until `start`, exec.fifo. A directory
 // without state.json is a container still being created.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../spec/types';
 import { RuntimeError } from './errors';
@@ -82,6 +82,20 @@ export class Store {
       throw e;
     }
     return this.dir(id);
+  }
+
+  /**
+   * The state directory's identity (inode and birth time), undefined when
+   * there is none: tells the directory one create claimed from a later one
+   * under the same id (after a delete), even where inodes are reused.
+   */
+  identity(id: string): string | undefined {
+    try {
+      const s = lstatSync(this.dir(id), { bigint: true });
+      return s.isDirectory() ? `${s.ino}:${s.birthtimeNs}` : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   exists(id: string): boolean {

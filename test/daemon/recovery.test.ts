@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Store } from '../../helper/runtime/store';
 import { cleanupDir, makeDir, startBerthd } from './harness';
 
 test('an empty container lock is taken over at recovery; berthd listens at once', async (t) => {
@@ -16,7 +17,10 @@ test('an empty container lock is taken over at recovery; berthd listens at once'
   const id = `lk${process.pid}`;
   const recordDir = join(b.root, 'berthd@', 'containers', id);
   mkdirSync(recordDir, { recursive: true });
-  writeFileSync(join(recordDir, 'record.json'), JSON.stringify({ id, created: new Date().toISOString(), terminal: false, intent: 'create', defaultCgroup: true }));
+  // The create had claimed the id (its state directory, by identity): recovery must take the lock to undo it.
+  mkdirSync(join(b.root, id));
+  const stateDir = new Store(b.root).identity(id);
+  writeFileSync(join(recordDir, 'record.json'), JSON.stringify({ id, created: new Date().toISOString(), terminal: false, intent: 'create', defaultCgroup: true, stateDir }));
   mkdirSync(join(b.root, '.locks'), { recursive: true });
   writeFileSync(join(b.root, '.locks', id), '');
   const t0 = Date.now();
@@ -25,5 +29,6 @@ test('an empty container lock is taken over at recovery; berthd listens at once'
   t.after(() => b.stop());
   assert.ok(ms < 3000, `listening ${ms} ms after start (the lock's own timeout is 10 s)`);
   assert.ok(!existsSync(recordDir), 'the half-done record was undone');
+  assert.ok(!existsSync(join(b.root, id)), 'and its state directory');
   assert.ok(!existsSync(join(b.root, '.locks', id)), 'the empty lock is gone');
 });
