@@ -6,8 +6,10 @@ import type { Ctx } from './ctx';
 export function statusBar(ctx: Ctx): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('berth.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Berth';
+  let lastReason = '';
   const render = () => {
     const s = ctx.conn.state;
+    if (s.kind === 'disconnected') lastReason = s.reason;
     if (s.kind === 'connected') {
       const running = ctx.model.count('running');
       item.text = `$(vm-running) berthd ${running}`;
@@ -23,8 +25,10 @@ export function statusBar(ctx: Ctx): vscode.Disposable {
       // Retries keep the warning up rather than flickering between spinner and warning.
       const reason = s.kind === 'disconnected' ? s.reason : `retry ${s.attempt}`;
       item.text = '$(debug-disconnect) berthd';
-      item.tooltip = `Not connected to berthd (${ctx.conn.socketPath}): ${reason}. Click to reconnect.`;
-      item.command = 'berth.reconnect';
+      // No socket or nothing listening: berthd is not installed or not started, so the click offers the install.
+      const absent = /^(no berthd socket|nothing listens)/.test(lastReason);
+      item.tooltip = `Not connected to berthd (${ctx.conn.socketPath}): ${reason}. ${absent ? 'Click to install berthd.' : 'Click to reconnect.'}`;
+      item.command = absent ? 'berth.installDaemon' : 'berth.reconnect';
       item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     }
     void vscode.commands.executeCommand('setContext', 'berth.connected', s.kind === 'connected');

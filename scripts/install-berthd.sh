@@ -15,7 +15,9 @@
 # Options (the tests use the last ones to stay out of the system's paths):
 #   --user NAME      add NAME to the group (membership is root-equivalent)
 #   --strict         berthd --strict: non-root members may run only bundles
-#                    they own, in a forced user namespace
+#                    they own, in a forced user namespace; --no-strict: not.
+#                    Neither: as the unit already installed says (an update
+#                    keeps the mode)
 #   --node PATH      a Node >= 20 to copy and use when the system has none
 #   --socket PATH --group NAME --root DIR --prefix DIR --unit-dir DIR --no-link
 set -eu
@@ -28,6 +30,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --user) user=$2; shift 2 ;;
     --strict) strict=--strict; shift ;;
+    --no-strict) strict=no; shift ;;
     --node) fallback_node=$2; shift 2 ;;
     --socket) socket=$2; shift 2 ;;
     --group) group=$2; shift 2 ;;
@@ -118,7 +121,9 @@ if [ -n "$link" ] && [ -z "$copy_node" ]; then
   fi
 fi
 
-# The unit and the group, by the copied berth.
+# The unit and the group, by the copied berth. An update keeps --strict.
+if [ -z "$strict" ] && grep -q '^ExecStart=.* --strict' "$unit_dir/berthd.service" 2>/dev/null; then strict=--strict; fi
+[ "$strict" = no ] && strict=''
 set -- daemon install --group "$group" --unit-dir "$unit_dir"
 [ -n "$socket" ] && set -- "$@" --socket "$socket"
 [ -n "$strict" ] && set -- "$@" --strict

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { newBundle } from '../bundles/newBundle';
+import { installDaemon } from '../install/installDaemon';
 import { runBundle } from '../run/runBundle';
 import * as c from './containerActions';
 
@@ -23,6 +24,7 @@ export const COMMANDS: Record<string, CommandFactory> = {
   'berth.newBundle': newBundle,
   'berth.refresh': (ctx) => () => Promise.all([ctx.feed.resync(), vscode.commands.executeCommand('berth.bundles.refresh')]),
   'berth.reconnect': (ctx) => () => ctx.conn.restart(),
+  'berth.installDaemon': (ctx) => () => installDaemon(ctx),
   'berth.pruneStopped': c.pruneStopped,
   'berth.groupBy': groupBy,
   'berth.showLog': (ctx) => () => ctx.log.show(),
