@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Schema } from '../../helper/spec/schema/build';
 import { syscallNames } from '../../helper/spec/host/facts';
 import { parsed } from './document';
-import { deref, schemaAt, typeName, valueChoices, type Segment } from './schema-nav';
+import { deref, schemaAt, typeName, valueChoices, type Segment } from '../../helper/spec/schema-nav';
 import { BLOCK_SNIPPETS, pathKey } from './snippets';
 
 export function complete(doc: TextDocument, position: Position): CompletionItem[] {

@@ -5,7 +5,7 @@ import { findNodeAtOffset, getNodePath } from 'jsonc-parser';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { parsed } from './document';
-import { schemaAt, typeName, valueChoices } from './schema-nav';
+import { schemaAt, typeName, valueChoices } from '../../helper/spec/schema-nav';
 
 export function hover(doc: TextDocument, position: Position): Hover | null {
   const p = parsed(doc);

@@ -76,6 +76,8 @@ export function spanOf(found: Map<string, Span>, pointer: string, onKey = false)
     if (!s) continue;
     const exact = n === segs.length;
     if (s.key && (onKey || !exact || s.container)) return s.key;
+    // A missing member of the root object (`process`, `ociVersion`): its opening brace, not the whole document.
+    if (!exact) return { offset: s.offset, length: 1 };
     return { offset: s.offset, length: s.length };
   }
   return { offset: 0, length: 1 };

@@ -1,13 +1,13 @@
 // Reading a bundle's config.json and checking it before anything is created.
 // Errors carry the JSON pointer of the field at fault, so the CLI, berthd and
 // the editor show the same place.
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Finding } from '../spec/finding';
 import type { Spec } from '../spec/types';
 import { RuntimeError } from './errors';
 import { validateConfig } from '../spec/validate';
-import { unsupportedFindings } from './precheck';
+import { runtimeFindings } from './precheck';
 
 export interface LoadedConfig {
   spec: Spec;
@@ -80,50 +80,22 @@ export function parseConfig(bundleArg: string, configFile?: string): ParsedConfi
 
 /** Validates a parsed config; throws the first error with its pointer, returns the warnings. */
 export function checkConfig({ spec, bundle, path }: ParsedConfig): LoadedConfig {
-  const findings = validate(spec, bundle);
+  const findings = configFindings(spec, bundle);
   const error = findings.find((f) => f.severity === 'error');
   if (error) throw new RuntimeError(`${path}: ${error.pointer}: ${error.message}`, 'bad-bundle', error.pointer);
   const rootPath = spec.root!.path;
   const rootfs = isAbsolute(rootPath) ? rootPath : join(bundle, rootPath);
-  checkRootNotSymlink(rootfs, bundle, rootPath);
   return { spec, bundle, rootfs, warnings: findings };
 }
 
 /**
- * As runc: the root filesystem's path may not pass through a symlink (the
- * bundle's own path may). A bundle whose config reads `"path": "rootfs"`
- * while rootfs links to /usr would otherwise have the container run in the
- * host's /usr, writable unless root.readonly.
+ * What `berth create` finds in a config: exactly what the language server
+ * shows (helper/spec's validateConfig, with this host's facts), then, on a
+ * config without errors, the checks that still need the runtime's own
+ * machinery (precheck.ts).
  */
-function checkRootNotSymlink(rootfs: string, bundle: string, rootPath: string): void {
-  let real: string;
-  try {
-    real = realpathSync(rootfs);
-  } catch {
-    return; // missing: the rules have said so already
-  }
-  const expected = isAbsolute(rootPath) ? resolve(rootPath) : join(realpathSync(bundle), rootPath);
-  if (real !== resolve(expected)) throw new RuntimeError(`root.path \`${rootPath}\` leads through a symlink to ${real}: give the real directory`, 'bad-bundle', '/root/path');
-}
-
-/** The schema and semantic rules shared with the editor, then what this runtime cannot do yet. */
-function validate(spec: unknown, bundle: string): Finding[] {
-  const findings = validateConfig(spec, { bundleDir: bundle }).map((f) => tolerated(spec as Spec, f));
+export function configFindings(spec: unknown, bundle: string): Finding[] {
+  const findings = validateConfig(spec, { bundleDir: bundle, host: true });
   if (findings.some((f) => f.severity === 'error')) return findings;
-  return [...findings, ...unsupportedFindings(spec)];
-}
-
-/**
- * What runc and crun accept although the schema does not, so that configs
- * written for them run here: the recursive rootfsPropagation forms (rprivate,
- * rslave, rshared, runbindable) become info findings: Docker and podman
- * write them routinely, so a warning on every create would only be noise
- * (and tools that compare runc's output with ours would see a difference).
- */
-function tolerated(spec: Spec, f: Finding): Finding {
-  const prop = spec.linux?.rootfsPropagation;
-  if (f.severity === 'error' && f.pointer === '/linux/rootfsPropagation' && prop && ['rprivate', 'rslave', 'rshared', 'runbindable'].includes(prop)) {
-    return { ...f, severity: 'info', message: `linux.rootfsPropagation \`${prop}\` is not in the spec; applied as runc does` };
-  }
-  return f;
+  return [...findings, ...runtimeFindings(spec as Spec)];
 }

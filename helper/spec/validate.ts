@@ -1,11 +1,14 @@
 // The one entry point for checking a config: the schema (a validator
-// generated at build time, so nothing is compiled here) and then every
-// semantic rule. `berth create` and the language server both call it, so a
-// problem reads the same in the terminal and in the editor.
+// generated at build time, so nothing is compiled here; what runc accepts
+// beyond it is tolerated, rules/tolerated.ts) and then every semantic rule.
+// `berth create` and the language server both call it, and nothing else, so
+// a problem reads the same, at the same severity, in the terminal and in the
+// editor (test/language/findings-parity.test.ts).
 import type { Finding } from './finding';
 import * as validators from './generated/validators';
 import { hostFacts, type HostFacts } from './host/facts';
 import { RULES } from './rules';
+import { tolerated } from './rules/tolerated';
 import { schemaFindings } from './schema-findings';
 import type { Spec } from './types';
 
@@ -16,8 +19,6 @@ export interface ValidateOptions {
   host?: boolean | HostFacts;
 }
 
-
-
 export type DocumentKind = 'config' | 'state' | 'features';
 
 /** Schema findings only (what the parity test compares with the official schema). */
@@ -27,8 +28,8 @@ export function schemaCheck(value: unknown, kind: DocumentKind = 'config'): Find
 }
 
 export function validateConfig(config: unknown, opts: ValidateOptions = {}): Finding[] {
-  const findings = schemaCheck(config);
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) return findings;
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) return schemaCheck(config);
+  const findings = schemaCheck(config).map((f) => tolerated(config as Spec, f));
   const ctx = {
     config: config as Spec,
     bundleDir: opts.bundleDir,

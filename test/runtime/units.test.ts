@@ -10,7 +10,8 @@ import * as C from '../../helper/linux/constants';
 import { planMount } from '../../helper/linux/mountopts';
 import { RuntimeError } from '../../helper/runtime/errors';
 import { withLock } from '../../helper/runtime/lock';
-import { unsupportedFindings } from '../../helper/runtime/precheck';
+import { runtimeFindings } from '../../helper/runtime/precheck';
+import { validateConfig } from '../../helper/spec/validate';
 import { parseSignal } from '../../helper/runtime/signals';
 import { statusOf } from '../../helper/runtime/status';
 import { checkId, Store } from '../../helper/runtime/store';
@@ -99,10 +100,10 @@ test('create-time checks: sysctls against namespaces, joining user namespaces by
   const spec = defaultSpec();
   spec.linux!.sysctl = { 'kernel.hostname': 'x', 'kernel.shm_rmid_forced': '1', 'net.core.somaxconn': '10' };
   spec.linux!.namespaces = spec.linux!.namespaces!.filter((n) => n.type !== 'ipc' && n.type !== 'network');
-  const f = unsupportedFindings(spec).map((x) => x.pointer);
-  assert.deepEqual(f.sort(), ['/linux/sysctl/kernel.hostname', '/linux/sysctl/kernel.shm_rmid_forced', '/linux/sysctl/net.core.somaxconn']);
+  const f = validateConfig(spec).filter((x) => x.severity === 'error').map((x) => `${x.code} ${x.pointer}`);
+  assert.deepEqual(f.sort(), ['linux/sysctl-hostname /linux/sysctl/kernel.hostname', 'linux/sysctl-needs-namespace /linux/sysctl/kernel.shm_rmid_forced', 'linux/sysctl-needs-namespace /linux/sysctl/net.core.somaxconn']);
   const u = defaultSpec();
   u.linux!.namespaces!.push({ type: 'user', path: '/proc/1/ns/user' });
   // Joined by nsenter(1) now (helper/runtime/userns.ts): not refused up front.
-  assert.deepEqual(unsupportedFindings(u), []);
+  assert.deepEqual([...validateConfig(u), ...runtimeFindings(u)].filter((x) => x.severity === 'error'), []);
 });

@@ -1,9 +1,14 @@
 // What the running kernel supports, read once and cached (for 30 s): the
 // editor asks on every keystroke and `berth create` once per container, so
 // each fact costs one small /proc read, and libseccomp is loaded only when a
-// config names syscalls. The spec layer reads /proc itself rather than going
-// through helper/linux because it sits above every other layer.
+// config names syscalls. The spec layer sits above every other layer: it
+// reads /proc itself and uses only the helper/linux modules that bind no
+// libc (lsm, resctrl, netdev: plain file checks), never koffi but for
+// libseccomp's name lookup below.
 import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
+import { apparmorEnabled, selinuxEnabled } from '../../linux/lsm';
+import { hostInterfaceExists, ipBinary } from '../../linux/netdev';
+import { resctrlMount } from '../../linux/resctrl';
 
 export interface HostFacts {
   /** Highest capability number the kernel knows (/proc/sys/kernel/cap_last_cap). */
@@ -18,7 +23,22 @@ export interface HostFacts {
   namespaces: ReadonlySet<string>;
   /** Whether libseccomp resolves a syscall name; undefined when libseccomp cannot be loaded. */
   resolvesSyscall(name: string): boolean | undefined;
+  /** AppArmor is enabled (/sys/module/apparmor/parameters/enabled is `Y`). */
+  apparmor: boolean;
+  /** SELinux is enabled (selinuxfs mounted at /sys/fs/selinux). */
+  selinux: boolean;
+  /** resctrl (Intel RDT) is mounted. */
+  resctrl: boolean;
+  /** /sys/devices/system/cpu/online as the kernel writes it ("0-3"); undefined when unreadable. */
+  cpusOnline?: string;
+  /** /sys/devices/system/node/online; undefined when unreadable (no NUMA support). */
+  nodesOnline?: string;
+  /** iproute2's `ip` is installed (moving linux.netDevices needs it). */
+  ipBinary: boolean;
+  /** Whether a network interface of this name exists in the caller's network namespace. */
+  hasInterface(name: string): boolean;
 }
+
 
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 const NS_NAMES: Record<string, string> = { mnt: 'mount', net: 'network', pid: 'pid', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time' };
@@ -79,6 +99,13 @@ export function hostFacts(): HostFacts {
       syscalls.set(name, ok);
       return ok;
     },
+    apparmor: apparmorEnabled(),
+    selinux: selinuxEnabled(),
+    resctrl: resctrlMount() !== undefined,
+    cpusOnline: read('/sys/devices/system/cpu/online').trim() || undefined,
+    nodesOnline: read('/sys/devices/system/node/online').trim() || undefined,
+    ipBinary: ipBinary() !== undefined,
+    hasInterface: hostInterfaceExists,
   };
   return cached;
 }

@@ -1,7 +1,7 @@
 // Checks against the bundle on disk (only when the caller names it): the
-// root filesystem exists, and `process.args[0]` is an executable the
+// root filesystem exists and is reached through no symlink, and `process.args[0]` is an executable the
 // container's PATH finds in it — what would otherwise fail only at `start`.
-import { statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Finding } from '../finding';
 import { arr, type Rule } from './rule';
@@ -52,7 +52,7 @@ export const bindSources: Rule = {
 };
 
 export const rootExists: Rule = {
-  codes: ['root/missing', 'root/not-directory'],
+  codes: ['root/missing', 'root/not-directory', 'root/symlink'],
   check({ config: c, bundleDir }) {
     const path = c.root?.path;
     if (!bundleDir || typeof path !== 'string') return [];
@@ -60,6 +60,19 @@ export const rootExists: Rule = {
     const st = statCached(dir);
     if (!st) return [{ pointer: '/root/path', code: 'root/missing', severity: 'error', message: `root.path \`${path}\` does not exist (${dir})` }];
     if (!st.isDirectory()) return [{ pointer: '/root/path', code: 'root/not-directory', severity: 'error', message: `root.path \`${path}\` is not a directory (${dir})` }];
+    // As runc: the root filesystem's path may not pass through a symlink (the
+    // bundle's own path may). A config reading `"path": "rootfs"` while rootfs
+    // links to /usr would run the container in the host's /usr. Never
+    // remembered: create decides on this answer.
+    let real: string;
+    let expected: string;
+    try {
+      real = realpathSync(dir);
+      expected = isAbsolute(path) ? resolve(path) : resolve(realpathSync(bundleDir), path);
+    } catch {
+      return [];
+    }
+    if (real !== expected) return [{ pointer: '/root/path', code: 'root/symlink', severity: 'error', message: `root.path \`${path}\` leads through a symlink to ${real}: give the real directory` }];
     return [];
   },
 };

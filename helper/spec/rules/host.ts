@@ -4,6 +4,7 @@ import type { Finding } from '../finding';
 import { CAPABILITY_NAMES } from '../names/capabilities';
 import { join } from '../pointer';
 import type { Resources } from '../types';
+import { cpuList } from './attributes';
 import { arr, obj, type Rule } from './rule';
 
 const CAP_INDEX = new Map(CAPABILITY_NAMES.map((n, i) => [n, i]));
@@ -102,6 +103,43 @@ export const hostNamespaces: Rule = {
         out.push({ pointer: join('/linux/namespaces', i, 'type'), code: 'host/unknown-namespace', severity: 'error', message: `linux.namespaces[${i}] \`${n.type}\` namespaces are not supported by this kernel` });
       }
     });
+    return out;
+  },
+};
+
+/** Items of a list (CPUs, nodes) that the host's online list lacks; none when either list is unreadable. */
+function notOnline(list: unknown, online: string | undefined): number[] {
+  if (typeof list !== 'string' || online === undefined) return [];
+  const want = cpuList(list);
+  const have = cpuList(online);
+  return typeof want === 'string' || typeof have === 'string' ? [] : want.filter((n) => !have.includes(n));
+}
+
+export const hostCpusAndNodes: Rule = {
+  codes: ['host/cpu-affinity', 'host/memory-policy'],
+  check({ config: c, host }) {
+    if (!host) return [];
+    const out: Finding[] = [];
+    for (const stage of ['initial', 'final'] as const) {
+      const missing = notOnline(obj(obj(c.process)?.execCPUAffinity)?.[stage], host.cpusOnline);
+      if (missing.length) out.push({ pointer: `/process/execCPUAffinity/${stage}`, code: 'host/cpu-affinity', severity: 'error', message: `cpu ${missing.join(',')} is not online on this host (online: ${host.cpusOnline})` });
+    }
+    const missing = notOnline(obj(obj(c.linux)?.memoryPolicy)?.nodes, host.nodesOnline);
+    if (missing.length) out.push({ pointer: '/linux/memoryPolicy/nodes', code: 'host/memory-policy', severity: 'error', message: `numa node ${missing.join(',')} is not online on this host` });
+    return out;
+  },
+};
+
+export const hostNetDevices: Rule = {
+  codes: ['host/net-devices'],
+  check({ config: c, host }) {
+    const devices = Object.keys(obj(obj(c.linux)?.netDevices) ?? {});
+    if (!host || devices.length === 0) return [];
+    const out: Finding[] = [];
+    if (!host.ipBinary) out.push({ pointer: '/linux/netDevices', code: 'host/net-devices', severity: 'error', message: 'moving network devices needs iproute2 (`ip`), which is not installed' });
+    for (const name of devices) {
+      if (!host.hasInterface(name)) out.push({ pointer: join('/linux/netDevices', name), code: 'host/net-devices', severity: 'error', message: `network device \`${name}\` does not exist on this host` });
+    }
     return out;
   },
 };

@@ -1,7 +1,9 @@
 // Every semantic rule, in the order their findings are reported.
+import { linuxAttributes, processAttributes, unsupportedFeatures } from './attributes';
 import { argsResolvable, bindSources, rootExists } from './bundle';
 import { capabilityNames, capabilitySets } from './capabilities';
-import { hostCapabilities, hostCgroups, hostFilesystems, hostNamespaces, hostSyscalls } from './host';
+import { deprecatedFields } from './deprecated';
+import { hostCapabilities, hostCgroups, hostCpusAndNodes, hostFilesystems, hostNamespaces, hostNetDevices, hostSyscalls } from './host';
 import { bindMounts, deviceNumbers, ociVersion, processSettings } from './misc';
 import { duplicateNamespace, needsNamespace, userNamespaceMappings } from './namespaces';
 import { absolutePathsRule } from './paths';
@@ -14,8 +16,8 @@ import { sysctlNamespaces } from './sysctl';
 export const RULES: readonly Rule[] = [
   ociVersion, rootExists, absolutePathsRule, argsResolvable, processSettings, capabilityNames, capabilitySets, rlimits,
   needsNamespace, duplicateNamespace, userNamespaceMappings, sysctlNamespaces, bindMounts, bindSources, deviceNumbers,
-  memoryLimits, seccompRules,
-  hostNamespaces, hostCapabilities, hostFilesystems, hostCgroups, hostSyscalls,
+  memoryLimits, seccompRules, processAttributes, linuxAttributes, unsupportedFeatures, deprecatedFields,
+  hostNamespaces, hostCapabilities, hostFilesystems, hostCgroups, hostSyscalls, hostCpusAndNodes, hostNetDevices,
 ];
 
 export type { Rule, RuleContext } from './rule';

@@ -1,6 +1,6 @@
 // Smaller checks: the spec version Berth implements, bind mounts need a
-// source, device nodes other than FIFOs need numbers, the OOM score range,
-// and a console size that no terminal will use.
+// source, device nodes other than FIFOs need numbers, a process to run, the
+// OOM score range, and a console size that no terminal will use.
 import type { Finding } from '../finding';
 import type { Fix } from '../fix';
 import { join } from '../pointer';
@@ -51,9 +51,11 @@ export const deviceNumbers: Rule = {
 };
 
 export const processSettings: Rule = {
-  codes: ['process/oom-score-adj-range', 'process/console-size-without-terminal'],
+  codes: ['process/required', 'process/oom-score-adj-range', 'process/console-size-without-terminal'],
   check({ config: c }) {
     const p = c.process;
+    // config.md: OPTIONAL in a config, REQUIRED when start is called; berth has nothing to start without it.
+    if (p === undefined) return [{ pointer: '/process', code: 'process/required', severity: 'error', message: 'process is required to create a container' }];
     if (!p || typeof p !== 'object') return [];
     const out: Finding[] = [];
     const oom = p.oomScoreAdj;

@@ -1,5 +1,6 @@
 // Sysctls are per namespace only for some prefixes; writing one without its
-// namespace would change the host (runc refuses the same list).
+// namespace would change the host (runc refuses the same list), and
+// kernel.hostname is the hostname field's job (runc refuses it too).
 import type { Finding } from '../finding';
 import { join } from '../pointer';
 import { addNamespace } from './namespaces';
@@ -16,7 +17,7 @@ export function sysctlNamespace(key: string): string | undefined {
 }
 
 export const sysctlNamespaces: Rule = {
-  codes: ['linux/sysctl-needs-namespace', 'linux/sysctl-not-namespaced'],
+  codes: ['linux/sysctl-needs-namespace', 'linux/sysctl-not-namespaced', 'linux/sysctl-hostname'],
   check({ config: c }) {
     const sysctl = obj(c.linux?.sysctl);
     if (!sysctl) return [];
@@ -25,7 +26,9 @@ export const sysctlNamespaces: Rule = {
     for (const key of Object.keys(sysctl)) {
       const pointer = join('/linux/sysctl', key);
       const need = sysctlNamespace(key);
-      if (need === undefined) {
+      if (key === 'kernel.hostname') {
+        out.push({ pointer, code: 'linux/sysctl-hostname', severity: 'error', message: 'linux.sysctl `kernel.hostname` is not allowed: set the hostname field instead' });
+      } else if (need === undefined) {
         out.push({ pointer, code: 'linux/sysctl-not-namespaced', severity: 'error', message: `linux.sysctl \`${key}\` is not namespaced: setting it would change the host` });
       } else if (!ns.has(need)) {
         out.push({ pointer, code: 'linux/sysctl-needs-namespace', severity: 'error', message: `linux.sysctl \`${key}\` needs a \`${need}\` namespace in linux.namespaces`, data: addNamespace(need) });

@@ -1,9 +1,10 @@
 // Finds the part of Berth's config schema that describes a location in the
-// document, for completion and hover. Follows $ref into $defs and the
-// applicators the schema uses (properties, items, prefixItems,
-// additionalProperties, patternProperties), and remembers the nearest spec link.
-import type { Schema } from '../../helper/spec/schema/build';
-import { configSchema } from '../../helper/spec/schema/config';
+// document, for the editor's completion and hover and for the deprecated-field
+// rule. Follows $ref into $defs and the applicators the schema uses
+// (properties, items, prefixItems, additionalProperties, patternProperties),
+// and remembers the nearest spec link.
+import type { Schema } from './schema/build';
+import { configSchema } from './schema/config';
 
 export type Segment = string | number;
 
