@@ -1,8 +1,8 @@
 // Finds the part of Berth's config schema that describes a location in the
-// document, for the editor's completion and hover and for the deprecated-field
-// rule. Follows $ref into $defs and the applicators the schema uses
-// (properties, items, prefixItems, additionalProperties, patternProperties),
-// and remembers the nearest spec link.
+// document, for the editor's completion and hover and for the list of
+// deprecated fields that schema/generate.ts writes. Follows $ref into $defs
+// and the applicators the schema uses (properties, items, prefixItems,
+// additionalProperties, patternProperties), and remembers the nearest spec link.
 import type { Schema } from './schema/build';
 import { configSchema } from './schema/config';
 

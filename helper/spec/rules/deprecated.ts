@@ -1,25 +1,13 @@
 // Fields the schema marks deprecated (hooks.prestart, the kernel memory
 // limits), found in the config: an info finding each, with the schema's own
-// deprecation message.
+// deprecation message. The list is generated from the schema
+// (schema/generate.ts), so the runtime does not carry the annotated schema.
 import type { Finding } from '../finding';
-import { join, valueAt } from '../pointer';
-import { schemaAt } from '../schema-nav';
+import { DEPRECATED } from '../generated/deprecated';
+import { valueAt } from '../pointer';
 import type { Rule } from './rule';
 
 export const DEPRECATED_CODE = 'spec/deprecated';
-
-/** Every field the schema marks deprecated, as a pointer (array items as one `*`-free path each). */
-const DEPRECATED: { pointer: string; message: string }[] = (() => {
-  const out: { pointer: string; message: string }[] = [];
-  const walk = (path: string[], depth: number) => {
-    const s = schemaAt(path)?.schema;
-    if (!s || depth > 6) return;
-    if (s.deprecated === true) out.push({ pointer: join('', ...path), message: String(s.deprecationMessage ?? `${path.join('.')} is deprecated`) });
-    for (const k of Object.keys((s.properties as object | undefined) ?? {})) walk([...path, k], depth + 1);
-  };
-  walk([], 0);
-  return out;
-})();
 
 export const deprecatedFields: Rule = {
   codes: [DEPRECATED_CODE],

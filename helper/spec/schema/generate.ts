@@ -9,6 +9,8 @@ import standaloneCode from 'ajv/dist/standalone';
 import { transformSync } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { join as joinPointer } from '../pointer';
+import { schemaAt } from '../schema-nav';
 import { ANNOTATION_KEYWORDS, type Schema } from './build';
 import { configSchema } from './config';
 import { featuresSchema } from './features';
@@ -44,6 +46,19 @@ function lean(schema: Schema): Schema {
   return out;
 }
 
+/** Every config field the schema marks deprecated, as a pointer, with its deprecation message. */
+function deprecatedFields(): { pointer: string; message: string }[] {
+  const out: { pointer: string; message: string }[] = [];
+  const walk = (path: string[], depth: number) => {
+    const s = schemaAt(path)?.schema;
+    if (!s || depth > 6) return;
+    if (s.deprecated === true) out.push({ pointer: joinPointer('', ...path), message: String(s.deprecationMessage ?? `${path.join('.')} is deprecated`) });
+    for (const k of Object.keys((s.properties as object | undefined) ?? {})) walk([...path, k], depth + 1);
+  };
+  walk([], 0);
+  return out;
+}
+
 export function generate(): Record<string, string> {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTuples: false, inlineRefs: false, messages: false, code: { source: true, esm: false, lines: false } });
   for (const [name, s] of Object.entries(SCHEMAS)) ajv.addSchema(lean(s), name);
@@ -57,6 +72,8 @@ export function generate(): Record<string, string> {
     'validators.js': `${header}/* eslint-disable */\n${code}\n`,
     'validators.d.ts': `${header}import type { ErrorObject } from 'ajv';\n${Object.keys(SCHEMAS).map((n) => `export declare const ${n}: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };`).join('\n')}\n`,
     'known-keys.ts': `${header}export const KNOWN_KEYS: Record<string, Record<string, string[]>> = ${JSON.stringify(known)};\n`,
+    // For rules/deprecated.ts: the runtime checks these without carrying the whole annotated schema.
+    'deprecated.ts': `${header}export const DEPRECATED: { pointer: string; message: string }[] = ${JSON.stringify(deprecatedFields())};\n`,
   };
   for (const [name, s] of Object.entries(SCHEMAS)) files[`${name}.schema.json`] = `${JSON.stringify(s, null, 2)}\n`;
   return files;
