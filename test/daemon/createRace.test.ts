@@ -20,6 +20,7 @@ import { holdersOf } from '../../helper/daemon/orphans';
 import type { BerthClient } from '../../helper/protocol/client';
 import { isCode } from '../../helper/protocol/client';
 import { ErrorCode } from '../../helper/protocol/errors';
+import { procStat } from '../../helper/linux/proc';
 import { withLock } from '../../helper/runtime/lock';
 import { runtime } from '../../helper/runtime/runtime';
 import { makeBundle, type Bundle } from '../fixtures/bundle';
@@ -60,6 +61,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Polls until done() holds; fails when ended() says something ended first, or after 10 s. */
+async function until(done: () => boolean, ended: () => string, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (ended()) throw new Error(`${what}: not before ${ended()}`);
+    if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
+    await sleep(1);
+  }
+}
+
 type Winner = 'cli' | 'berthd';
 
 /**
@@ -90,25 +101,20 @@ async function race(c: BerthClient, id: string, winner: Winner): Promise<void> {
       children.delete(child);
       res({ code, stderr });
     }));
+    let settled = '';
+    void cliDone.then((r) => (settled ||= `the CLI exited ${r.code}: ${r.stderr.trim()}`));
+    // Each waits for the lock at most 10 s (lock.ts), so the slower to get there (the CLI, a fresh node) goes first.
+    await until(() => waiting(id, child.pid!), () => settled, `${id}: the CLI waits for the id lock`);
     viaBerthd = c.request('create', { id, bundle: x!.dir }).then((info) => info, (e: unknown) => e);
-    let settled = false;
-    void cliDone.then(() => (settled = true));
-    void viaBerthd.then(() => (settled = true));
-    let deadline = Date.now() + 10_000;
-    while (!(waiting(id, child.pid!) && waiting(id, b.child.pid!))) {
-      if (settled) throw new Error(`${id}: a create ended before both waited for the id lock`);
-      if (Date.now() > deadline) throw new Error(`${id}: the CLI and berthd did not both wait for the id lock within 10 s`);
-      await sleep(2);
-    }
+    void viaBerthd.then((r) => (settled ||= `berthd answered ${r instanceof Error ? r.message : 'created'}`));
+    await until(() => waiting(id, b.child.pid!), () => settled, `${id}: berthd waits for the id lock`);
     stopped = winner === 'cli' ? b.child.pid! : child.pid!;
     process.kill(stopped, 'SIGSTOP');
+    const loser = stopped;
+    await until(() => procStat(loser)?.state === 'T', () => '', `${id}: the ${winner === 'cli' ? 'berthd' : 'CLI'} stops`);
     release();
     await lock;
-    deadline = Date.now() + 10_000;
-    while (!existsSync(join(b.root, id))) {
-      if (Date.now() > deadline) throw new Error(`${id}: the ${winner} did not claim the id within 10 s`);
-      await sleep(1);
-    }
+    await until(() => existsSync(join(b.root, id)), () => settled, `${id}: the ${winner} claims the id`);
   } finally {
     if (stopped !== undefined) process.kill(stopped, 'SIGCONT');
     release();
