@@ -3,7 +3,7 @@
 // it, `crash()` SIGKILLs it; `cleanup()` removes every container left in the
 // root (through the runtime, so mounts and processes go too) and the dir.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { BerthClient } from '../../helper/protocol/client';
@@ -46,6 +46,9 @@ function berthdCopy(): string {
   const dir = join(resolve(__dirname, '../../test-artifacts'), `berthd-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   for (const f of ['berthd.js', 'init.js', 'berth']) copyFileSync(resolve(__dirname, '../../dist', f), join(dir, f));
+  // The bundles load koffi's native addon from koffi/ beside them (esbuild.mjs).
+  const addons = resolve(__dirname, '../../dist/koffi');
+  if (existsSync(addons)) cpSync(addons, join(dir, 'koffi'), { recursive: true });
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   snapshot = join(dir, 'berthd.js');
   return snapshot;
