@@ -91,8 +91,8 @@ export function checkConfig({ spec, bundle, path }: ParsedConfig): LoadedConfig 
 /**
  * What `berth create` finds in a config: exactly what the language server
  * shows (helper/spec's validateConfig, with this host's facts), then, on a
- * config without errors, the checks that still need the runtime's own
- * machinery (precheck.ts).
+ * config without errors, the ID-mapped mount check that still needs the
+ * runtime's own machinery (precheck.ts).
  */
 export function configFindings(spec: unknown, bundle: string): Finding[] {
   const findings = validateConfig(spec, { bundleDir: bundle, host: true });

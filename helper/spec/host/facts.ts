@@ -5,7 +5,8 @@
 // reads /proc itself and uses only the helper/linux modules that bind no
 // libc (lsm, resctrl, netdev: plain file checks), never koffi but for
 // libseccomp's name lookup below.
-import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statfsSync } from 'node:fs';
 import { apparmorEnabled, selinuxEnabled } from '../../linux/lsm';
 import { hostInterfaceExists, ipBinary } from '../../linux/netdev';
 import { resctrlMount } from '../../linux/resctrl';
@@ -37,6 +38,13 @@ export interface HostFacts {
   ipBinary: boolean;
   /** Whether a network interface of this name exists in the caller's network namespace. */
   hasInterface(name: string): boolean;
+  /**
+   * Whether execve moves a process into the time namespace its parent
+   * unshared (berth's init relies on it to write offsets with nanoseconds,
+   * runtime/timens.ts). Probed once per process, and only when asked; true
+   * when the probe cannot run (an unprivileged editor cannot unshare).
+   */
+  timeNsAtExec(): boolean;
 }
 
 
@@ -44,6 +52,7 @@ const CGROUP2_SUPER_MAGIC = 0x63677270;
 const NS_NAMES: Record<string, string> = { mnt: 'mount', net: 'network', pid: 'pid', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time' };
 
 const read = (path: string): string => { try { return readFileSync(path, 'utf8'); } catch { return ''; } };
+const readLink = (path: string): string => { try { return readlinkSync(path); } catch { return ''; } };
 
 function cgroupFacts(): { mode: 'v1' | 'v2'; controllers: Set<string> } {
   let v2 = false;
@@ -72,6 +81,17 @@ function loadSeccomp(): Resolver | null {
     resolver = null;
   }
   return resolver;
+}
+
+let timeProbe: boolean | undefined;
+function timeNsAtExec(): boolean {
+  if (timeProbe === undefined) {
+    // util-linux's unshare, as the runtime runs it (runtime/userns.ts).
+    const r = spawnSync('/usr/bin/unshare', ['--time', '--', '/bin/readlink', '/proc/self/ns/time'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const seen = r.stdout?.trim() ?? '';
+    timeProbe = r.status !== 0 || !/^time:\[\d+\]$/.test(seen) || seen !== readLink('/proc/self/ns/time');
+  }
+  return timeProbe;
 }
 
 let cached: HostFacts | undefined;
@@ -106,6 +126,7 @@ export function hostFacts(): HostFacts {
     nodesOnline: read('/sys/devices/system/node/online').trim() || undefined,
     ipBinary: ipBinary() !== undefined,
     hasInterface: hostInterfaceExists,
+    timeNsAtExec,
   };
   return cached;
 }

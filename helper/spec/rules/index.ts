@@ -12,10 +12,11 @@ import { rlimits } from './rlimits';
 import type { Rule } from './rule';
 import { seccompRules } from './seccomp';
 import { sysctlNamespaces } from './sysctl';
+import { timeOffsets } from './timens';
 
 export const RULES: readonly Rule[] = [
   ociVersion, rootExists, absolutePathsRule, argsResolvable, processSettings, capabilityNames, capabilitySets, rlimits,
-  needsNamespace, duplicateNamespace, userNamespaceMappings, sysctlNamespaces, bindMounts, bindSources, deviceNumbers,
+  needsNamespace, duplicateNamespace, userNamespaceMappings, timeOffsets, sysctlNamespaces, bindMounts, bindSources, deviceNumbers,
   memoryLimits, seccompRules, processAttributes, linuxAttributes, unsupportedFeatures, deprecatedFields,
   hostNamespaces, hostCapabilities, hostFilesystems, hostCgroups, hostSyscalls, hostCpusAndNodes, hostNetDevices,
 ];
