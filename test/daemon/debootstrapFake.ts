@@ -10,14 +10,13 @@
 // the mounts the first one's job left (as it would in the host's).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import { BerthClient } from '../../helper/protocol/client';
 import { isAlive } from '../../helper/linux/proc';
-import { makeDir, requireBuild, sleep } from './harness';
+import { copyRuntime, makeDir, requireBuild, sleep } from './harness';
 
-const DIST = resolve(__dirname, '../../dist');
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 
 /** The fake: suite `fakeslow` sleeps after Configuring, `fakefail` fails like a missing package, others succeed. */
@@ -92,7 +91,7 @@ export async function startWithFakeDebootstrap(t: TestContext, extra: string[] =
   writeFileSync(join(bin, 'debootstrap'), FAKE, { mode: 0o755 });
   // A private copy (another build may rewrite dist/ meanwhile), inside the repository so koffi resolves.
   const copy = mkdtempSync(join(ARTIFACTS, 'berthd-debootstrap-'));
-  for (const f of ['berthd.js', 'init.js']) copyFileSync(join(DIST, f), join(copy, f));
+  copyRuntime(copy);
   const socket = join(dir, 'berthd.sock');
   const root = join(dir, 'root');
   const argv = [process.execPath, join(copy, 'berthd.js'), '--root', root, '--socket', socket, '--audit-log', join(dir, 'audit.log'), '--init-pool', '0', ...extra];

@@ -36,6 +36,17 @@ export function requireBuild(): void {
 let snapshot: string | undefined;
 
 /**
+ * A private copy of the runtime bundles (another build may rewrite dist/
+ * meanwhile) in `dir`: berthd, the stages, the CLI, and the koffi/ folder of
+ * native addons the bundles load from beside them (esbuild.mjs).
+ */
+export function copyRuntime(dir: string): void {
+  for (const f of ['berthd.js', 'init.js', 'exec.js', 'berth']) copyFileSync(resolve(__dirname, '../../dist', f), join(dir, f));
+  const addons = resolve(__dirname, '../../dist/koffi');
+  if (existsSync(addons)) cpSync(addons, join(dir, 'koffi'), { recursive: true });
+}
+
+/**
  * A private copy of dist/berthd.js and dist/init.js for this test process,
  * inside the repository (so `koffi` still resolves from node_modules). In a
  * shared checkout another `npm test` may rebuild dist/ at any moment, and an
@@ -45,10 +56,7 @@ function berthdCopy(): string {
   if (snapshot) return snapshot;
   const dir = join(resolve(__dirname, '../../test-artifacts'), `berthd-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  for (const f of ['berthd.js', 'init.js', 'berth']) copyFileSync(resolve(__dirname, '../../dist', f), join(dir, f));
-  // The bundles load koffi's native addon from koffi/ beside them (esbuild.mjs).
-  const addons = resolve(__dirname, '../../dist/koffi');
-  if (existsSync(addons)) cpSync(addons, join(dir, 'koffi'), { recursive: true });
+  copyRuntime(dir);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   snapshot = join(dir, 'berthd.js');
   return snapshot;
