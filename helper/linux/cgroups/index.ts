@@ -30,7 +30,9 @@ export function cgroupPaths(cgroupsPath: string | undefined, id: string, layout:
   const resolved = resolveCgroupsPath(cgroupsPath, id);
   const v1: Record<string, string> = {};
   if (layout.mode !== 'v2') for (const [ctrl, mount] of layout.v1) v1[ctrl] = inMount(mount, pathInHierarchy(resolved, own.get(ctrl)));
-  const unified = layout.unified ? inMount(layout.unified, pathInHierarchy(resolved, own.get(''))) : undefined;
+  // Pure v2: beside the runtime's own cgroup, never in it (path.ts says why).
+  // Hybrid keeps the v1 rule for its cgroup2 mount, which enables no controllers.
+  const unified = layout.unified ? inMount(layout.unified, pathInHierarchy(resolved, own.get(''), layout.mode === 'v2')) : undefined;
   if (!unified && Object.keys(v1).length === 0) throw new CgroupError('no cgroup hierarchy is mounted on this host (see /proc/self/mountinfo)');
   return { mode: layout.mode, path: resolved.absolute ?? resolved.relative ?? id, v1, unified };
 }

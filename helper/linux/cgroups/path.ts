@@ -2,8 +2,16 @@
 // hierarchy:
 //  - absolute ("/berth/abc"): relative to the hierarchy's root;
 //  - relative ("berth/abc"), or absent (then the container id): relative to
-//    the cgroup the runtime itself is in, per hierarchy (as runc's cgroupfs
-//    driver does);
+//    the cgroup the runtime itself is in, per hierarchy, on cgroup v1 and
+//    hybrid hosts; on a pure cgroup v2 host relative to that cgroup's
+//    *parent*, beside the runtime's own cgroup. cgroup v2 lets no cgroup
+//    both hold processes and hand controllers to children ("no internal
+//    processes"), and the runtime's own cgroup holds the runtime: below it
+//    the container got no memory or pids controller, and under systemd
+//    (whose unit cgroups have controllers enabled) no process could even
+//    join it (ENOTSUP). runc's fs2 driver does the same (defaultDirPath:
+//    filepath.Dir of its own cgroup), so `runc run x` and `berth run x`
+//    from /system.slice/a.service both use /system.slice/x;
 //  - systemd ("slice:prefix:name"): this runtime has no systemd driver (the
 //    hosts it targets need not run systemd), so the form is translated to the
 //    cgroupfs path systemd itself would have made — "a-b.slice:p:n" becomes
@@ -70,8 +78,13 @@ export function resolveCgroupsPath(cgroupsPath: string | undefined, id: string):
   return { relative: posix.normalize(p).replace(/\/+$/, '') };
 }
 
-/** The cgroup path inside one hierarchy, given the runtime's own cgroup there. */
-export function pathInHierarchy(r: ResolvedPath, own: string | undefined): string {
+/**
+ * The cgroup path inside one hierarchy, given the runtime's own cgroup
+ * there; `beside` (pure cgroup v2) puts a relative path under the parent of
+ * that cgroup instead of under it (the root's parent is the root).
+ */
+export function pathInHierarchy(r: ResolvedPath, own: string | undefined, beside = false): string {
   if (r.absolute) return r.absolute;
-  return posix.join('/', own ?? '/', r.relative ?? '');
+  const base = own ?? '/';
+  return posix.join('/', beside ? posix.dirname(base) : base, r.relative ?? '');
 }
