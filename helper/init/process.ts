@@ -45,7 +45,7 @@ function capSet(names: string[] | undefined, _pointer: string): Set<number> {
   const out = new Set<number>();
   (names ?? []).forEach((n) => {
     const c = capNumber(n);
-    // Unknown names were reported as warnings by create (helper/runtime/precheck.ts); runc ignores them too.
+    // Unknown names were reported as warnings by create (helper/spec/rules/capabilities.ts); runc ignores them too.
     if (c !== undefined && c <= lastCap()) out.add(c);
   });
   return out;

@@ -15,7 +15,7 @@ export interface MountPlan {
   recursive?: { set: number; clear: number };
   /**
    * `idmap` / `ridmap`: an ID-mapped bind mount, of the top mount only or of its whole tree (helper/runtime/idmap.ts);
-   * `custom` is crun's `idmap=uids=…;gids=…` form, its text after `=` and its index in the options (helper/runtime/idmapopts.ts).
+   * `custom` is crun's `idmap=uids=…;gids=…` form, its text after `=` and its index in the options (helper/spec/idmapopts.ts).
    */
   idmap?: { recursive: boolean; custom?: { text: string; index: number } };
   /** Options this runtime recognised but cannot apply (reported, not silently dropped). */

@@ -7,7 +7,6 @@ import type { Finding } from '../spec/finding';
 import type { Spec } from '../spec/types';
 import { RuntimeError } from './errors';
 import { validateConfig } from '../spec/validate';
-import { runtimeFindings } from './precheck';
 
 export interface LoadedConfig {
   spec: Spec;
@@ -90,12 +89,9 @@ export function checkConfig({ spec, bundle, path }: ParsedConfig): LoadedConfig 
 
 /**
  * What `berth create` finds in a config: exactly what the language server
- * shows (helper/spec's validateConfig, with this host's facts), then, on a
- * config without errors, the ID-mapped mount check that still needs the
- * runtime's own machinery (precheck.ts).
+ * shows, helper/spec's validateConfig (with this host's facts), so both give
+ * the same codes, severities and pointers (test/language/findings-parity.test.ts).
  */
 export function configFindings(spec: unknown, bundle: string): Finding[] {
-  const findings = validateConfig(spec, { bundleDir: bundle, host: true });
-  if (findings.some((f) => f.severity === 'error')) return findings;
-  return [...findings, ...runtimeFindings(spec as Spec)];
+  return validateConfig(spec, { bundleDir: bundle, host: true });
 }

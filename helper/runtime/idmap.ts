@@ -10,46 +10,17 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readlinkSync, writeFileSync } from 'node:fs';
 import * as C from '../linux/constants';
-import { idmapSupported, mountSetattrIdmap } from '../linux/mount';
+import { mountSetattrIdmap } from '../linux/mount';
 import { planMount } from '../linux/mountopts';
-import type { Finding } from '../spec/finding';
 import type { IdMapping, Mount, Spec } from '../spec/types';
 import { RuntimeError } from './errors';
-import { isBind, type HostFds } from './hostfds';
-import { IdmapOptionError, parseIdmapOption, type OptionMappings } from './idmapopts';
+import type { HostFds } from './hostfds';
+import { IdmapOptionError, parseIdmapOption, type OptionMappings } from '../spec/idmapopts';
 import { containerMappings, mapText, UNSHARE } from './userns';
 
 /** Whether the mount entry asks to be ID-mapped. */
 export function isIdmapped(m: Mount): boolean {
   return planMount(m.options).idmap !== undefined || m.uidMappings !== undefined || m.gidMappings !== undefined;
-}
-
-/** Config rules for ID-mapped mounts, checked with the rest of the config before anything is started (precheck.ts). */
-export function idmapFindings(spec: Spec): Finding[] {
-  const out: Finding[] = [];
-  // New or joined by path: either way the parent clones the sources and the init is in that namespace by idmapHostFds().
-  const userNs = spec.linux?.namespaces?.some((n) => n.type === 'user') === true;
-  (spec.mounts ?? []).forEach((m, i) => {
-    if (!isIdmapped(m)) return;
-    const err = (field: string, message: string) => out.push({ pointer: `/mounts/${i}/${field}`, code: 'runtime/idmap', severity: 'error', message });
-    if (!isBind(m)) err('options', 'an ID-mapped mount must be a bind mount');
-    else if (!idmapSupported()) err('options', 'ID-mapped mounts need open_tree and mount_setattr, which this kernel lacks (Linux 5.12+)');
-    else if (!userNs) err('options', 'an ID-mapped mount needs a user namespace');
-    else if (custom(m) && (m.uidMappings !== undefined || m.gidMappings !== undefined)) {
-      err(`options/${custom(m)!.index}`, 'idmap= brings mappings of its own, and so do the mount\'s uidMappings/gidMappings: keep one');
-    } else if (custom(m)) {
-      try {
-        optionMappings(spec, m);
-      } catch (e) {
-        if (!(e instanceof IdmapOptionError)) throw e;
-        err(`options/${custom(m)!.index}`, `\`${m.options![custom(m)!.index]}\`: ${e.message}`);
-      }
-    } else if ((m.uidMappings === undefined) !== (m.gidMappings === undefined)) {
-      err(m.uidMappings === undefined ? 'uidMappings' : 'gidMappings', 'an ID-mapped mount with mappings of its own needs both uidMappings and gidMappings');
-    } else if (m.uidMappings?.length === 0) err('uidMappings', 'empty mappings');
-    else if (m.gidMappings?.length === 0) err('gidMappings', 'empty mappings');
-  });
-  return out;
 }
 
 const custom = (m: Mount) => planMount(m.options).idmap?.custom;
@@ -62,7 +33,14 @@ function optionMappings(spec: Spec, m: Mount): OptionMappings {
   } catch {
     container = undefined; // a joined namespace that cannot be read: only `@` ranges need it, and they say so
   }
-  return parseIdmapOption(custom(m)!.text, container);
+  try {
+    return parseIdmapOption(custom(m)!.text, container);
+  } catch (e) {
+    // Checked with the config (helper/spec/rules/idmap.ts) except the `@` ranges of a joined user namespace, known only now.
+    if (!(e instanceof IdmapOptionError)) throw e;
+    const i = spec.mounts!.indexOf(m);
+    throw new RuntimeError(`\`${m.options![custom(m)!.index]}\`: ${e.message}`, 'bad-bundle', `/mounts/${i}/options/${custom(m)!.index}`);
+  }
 }
 
 /** The mappings of the user namespace made for mount `m` alone, or undefined when it uses the container's. */

@@ -58,6 +58,7 @@ export const CASES: Case[] = [
   { code: 'seccomp/errno-without-errno-action', bad: (s) => { s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', defaultErrnoRet: 1 }; }, fix: /Remove defaultErrnoRet/ },
   { code: 'linux/rootfs-propagation-recursive', bad: (s) => { s.linux!.rootfsPropagation = 'rprivate' as 'private'; } },
   { code: 'linux/time-offsets', bad: (s) => { s.linux!.namespaces!.push({ type: 'time' }); s.linux!.timeOffsets = { monotonic: { secs: 1, nanosecs: 2_000_000_000 } }; } },
+  { code: 'mount/idmap', bad: (s) => { s.mounts!.push({ destination: '/data', type: 'bind', source: '/tmp', options: ['bind', 'idmap'] }); } },
   { code: 'process/required', bad: (s) => { delete (s as Partial<Spec>).process; } },
   { code: 'root/symlink', bad: (s, dir) => { linkRootfs(dir); s.root!.path = 'rootlink'; } },
   { code: 'linux/sysctl-hostname', bad: (s) => { s.linux!.sysctl = { 'kernel.hostname': 'x' }; } },

@@ -121,6 +121,7 @@ const HOST_DEPENDENT: { code: string; bad: (s: Spec) => void; without: Partial<t
   { code: 'host/resctrl', bad: (s) => { s.linux!.intelRdt = { closID: 'x' }; }, without: { resctrl: false }, with: { resctrl: true } },
   { code: 'runtime/unsupported', bad: (s) => { s.linux!.mountLabel = 'system_u:object_r:container_file_t:s0'; }, without: { selinux: true }, with: { selinux: false } },
   { code: 'host/time-namespace', bad: (s) => { s.linux!.namespaces!.push({ type: 'time' }); }, without: { timeNsAtExec: () => false }, with: { timeNsAtExec: () => true } },
+  { code: 'host/idmap', bad: (s) => { s.mounts!.push({ destination: '/data', type: 'bind', source: '/tmp', options: ['bind', 'idmap'] }); }, without: { idmapMounts: false }, with: { idmapMounts: true } },
   { code: 'host/memory-policy', bad: (s) => { s.linux!.memoryPolicy = { mode: 'MPOL_BIND', nodes: '1' }; }, without: { nodesOnline: '0' }, with: { nodesOnline: '0-1' } },
 ];
 

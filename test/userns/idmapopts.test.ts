@@ -1,4 +1,4 @@
-// crun's `idmap=uids=…;gids=…` mount option (helper/runtime/idmapopts.ts):
+// crun's `idmap=uids=…;gids=…` mount option (helper/spec/idmapopts.ts):
 // parsed into the mount's mappings (ranges, `#`, `@` relative to the
 // container's user namespace, `+` signs), errors naming
 // /mounts/N/options/M, and a real busybox container whose root is host uid
@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planMount } from '../../helper/linux/mountopts';
-import { idmapFindings } from '../../helper/runtime/idmap';
-import { parseIdmapOption } from '../../helper/runtime/idmapopts';
+import { parseIdmapOption } from '../../helper/spec/idmapopts';
 import { defaultSpec } from '../../helper/spec/default';
+import { validateConfig } from '../../helper/spec/validate';
 import { SHIFT, shiftedSetup } from './shifted';
 
 const CONTAINER = { uid: [{ containerID: 0, hostID: 1, size: 10 }], gid: [{ containerID: 0, hostID: 1, size: 10 }] };
@@ -54,7 +54,7 @@ test('idmap= option errors name /mounts/N/options/M', () => {
     { destination: '/b', type: 'bind', source: '/tmp', options: ['rbind', 'idmap=uids=0-1-1;gids=0-1-1'], uidMappings: CONTAINER.uid, gidMappings: CONTAINER.gid },
     { destination: '/c', type: 'bind', source: '/tmp', options: ['idmap=uids=@0-1-10;gids=@0-1-10', 'bind'] },
   );
-  const f = idmapFindings(spec);
+  const f = validateConfig(spec, { host: true }).filter((x) => x.code === 'mount/idmap');
   assert.deepEqual(f.map((x) => x.pointer), [`/mounts/${n}/options/2`, `/mounts/${n + 1}/options/1`]);
   assert.match(f[0].message, /^`idmap=uids=0-1-10`: gids= is missing/);
   assert.match(f[1].message, /keep one/);

@@ -1,5 +1,6 @@
 // linux.personality through personality(2). The spec defines two domains and
-// no flags yet; anything else is refused by precheck before create starts.
+// no flags yet; anything else is refused with the config's checks before
+// create starts (helper/spec/rules/attributes.ts).
 import { check, libc } from '../libc';
 
 const SYS_personality = 135;

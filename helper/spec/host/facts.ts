@@ -45,6 +45,8 @@ export interface HostFacts {
    * when the probe cannot run (an unprivileged editor cannot unshare).
    */
   timeNsAtExec(): boolean;
+  /** The kernel has open_tree and mount_setattr for ID-mapped mounts (Linux 5.12 and later, by its release). */
+  idmapMounts: boolean;
 }
 
 
@@ -81,6 +83,12 @@ function loadSeccomp(): Resolver | null {
     resolver = null;
   }
   return resolver;
+}
+
+/** `6.1.0-13-amd64` against major.minor; true when the release cannot be read (the runtime fails with errno then). */
+function kernelAtLeast(release: string, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  return !m || Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor);
 }
 
 let timeProbe: boolean | undefined;
@@ -127,6 +135,7 @@ export function hostFacts(): HostFacts {
     ipBinary: ipBinary() !== undefined,
     hasInterface: hostInterfaceExists,
     timeNsAtExec,
+    idmapMounts: kernelAtLeast(read('/proc/sys/kernel/osrelease'), 5, 12),
   };
   return cached;
 }

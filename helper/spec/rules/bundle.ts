@@ -4,7 +4,7 @@
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Finding } from '../finding';
-import { arr, type Rule } from './rule';
+import { arr, isBindMount, type Rule } from './rule';
 import { resolveInRootfs } from './rootfs-path';
 
 /**
@@ -39,9 +39,7 @@ export const bindSources: Rule = {
     if (!bundleDir) return [];
     const out: Finding[] = [];
     arr<{ type?: unknown; source?: unknown; options?: unknown }>(c.mounts).forEach((m, i) => {
-      const opts = arr<unknown>(m?.options);
-      const isBind = m?.type === 'bind' || opts.includes('bind') || opts.includes('rbind');
-      if (!isBind || typeof m.source !== 'string' || m.source === '') return;
+      if (!isBindMount(m) || typeof m.source !== 'string' || m.source === '') return;
       const path = isAbsolute(m.source) ? m.source : resolve(bundleDir, m.source);
       if (!statCached(path)) {
         out.push({ pointer: `/mounts/${i}/source`, code: 'mount/source-missing', severity: 'warning', message: `mounts[${i}].source \`${m.source}\` does not exist (${path}): the mount will fail` });

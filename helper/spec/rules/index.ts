@@ -3,6 +3,7 @@ import { linuxAttributes, processAttributes, unsupportedFeatures } from './attri
 import { argsResolvable, bindSources, rootExists } from './bundle';
 import { capabilityNames, capabilitySets } from './capabilities';
 import { deprecatedFields } from './deprecated';
+import { idmapMounts } from './idmap';
 import { hostCapabilities, hostCgroups, hostCpusAndNodes, hostFilesystems, hostNamespaces, hostNetDevices, hostSyscalls } from './host';
 import { bindMounts, deviceNumbers, ociVersion, processSettings } from './misc';
 import { duplicateNamespace, needsNamespace, userNamespaceMappings } from './namespaces';
@@ -16,7 +17,7 @@ import { timeOffsets } from './timens';
 
 export const RULES: readonly Rule[] = [
   ociVersion, rootExists, absolutePathsRule, argsResolvable, processSettings, capabilityNames, capabilitySets, rlimits,
-  needsNamespace, duplicateNamespace, userNamespaceMappings, timeOffsets, sysctlNamespaces, bindMounts, bindSources, deviceNumbers,
+  needsNamespace, duplicateNamespace, userNamespaceMappings, timeOffsets, sysctlNamespaces, bindMounts, bindSources, idmapMounts, deviceNumbers,
   memoryLimits, seccompRules, processAttributes, linuxAttributes, unsupportedFeatures, deprecatedFields,
   hostNamespaces, hostCapabilities, hostFilesystems, hostCgroups, hostSyscalls, hostCpusAndNodes, hostNetDevices,
 ];

@@ -4,7 +4,7 @@
 import type { Finding } from '../finding';
 import type { Fix } from '../fix';
 import { join } from '../pointer';
-import { arr, type Rule } from './rule';
+import { arr, isBindMount, type Rule } from './rule';
 
 export const ociVersion: Rule = {
   codes: ['spec/oci-version'],
@@ -26,9 +26,7 @@ export const bindMounts: Rule = {
   check({ config: c }) {
     const out: Finding[] = [];
     arr<{ type?: unknown; source?: unknown; options?: unknown }>(c.mounts).forEach((m, i) => {
-      const opts = arr<unknown>(m?.options);
-      const isBind = m?.type === 'bind' || opts.includes('bind') || opts.includes('rbind');
-      if (isBind && (typeof m.source !== 'string' || m.source === '')) {
+      if (isBindMount(m) && (typeof m.source !== 'string' || m.source === '')) {
         out.push({ pointer: join('/mounts', i), code: 'mount/bind-without-source', severity: 'error', message: `mounts[${i}] is a bind mount without a source` });
       }
     });

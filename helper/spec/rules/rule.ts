@@ -26,3 +26,9 @@ export const obj = (v: unknown): Record<string, unknown> | undefined =>
 
 /** Namespace types the container gets (new or joined), in order of appearance. */
 export const namespaceTypes = (c: Spec): Set<string> => new Set(arr<{ type?: string }>(c.linux?.namespaces).map((n) => n?.type ?? ''));
+
+/** A bind mount: type `bind`, or a `bind`/`rbind` option (what the runtime binds, helper/runtime/hostfds.ts). */
+export const isBindMount = (m: { type?: unknown; options?: unknown } | undefined): boolean => {
+  const opts = arr<unknown>(m?.options);
+  return m?.type === 'bind' || opts.includes('bind') || opts.includes('rbind');
+};

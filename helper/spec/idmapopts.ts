@@ -2,7 +2,8 @@
 // `idmap=uids=0-1-10#10-11-10;gids=0-100-10` (crun(1), "idmap mount
 // options"; `ridmap=` the same for the whole tree), as Berth's IdMapping
 // lists, so it runs the way a mount's own uidMappings/gidMappings do
-// (idmap.ts).
+// (helper/runtime/idmap.ts); checked with the rest of the config by
+// helper/spec/rules/idmap.ts.
 //
 // The grammar: `uids=` and `gids=` sections joined by `;`; in each, ranges
 // joined by `#`; a range is three numbers joined by `-`: the first id on the
@@ -13,7 +14,7 @@
 // of the container mapping that holds its first number (crun's rule, which
 // also does not split a range that spans several container mappings).
 // A leading `+` on a number is its sign, as strtol reads it.
-import type { IdMapping } from '../spec/types';
+import type { IdMapping } from './types';
 
 export interface OptionMappings {
   uid: IdMapping[];
