@@ -120,7 +120,7 @@ export function featuresDocument(): FeaturesDocument {
       seccomp: seccompFeatures(),
       apparmor: { enabled: apparmorEnabled() },
       selinux: { enabled: selinuxEnabled() },
-      // resctrl configuration is not implemented: a config asking for it is refused (hostcheck.ts).
+      // resctrl configuration is not implemented: a config asking for it is refused (helper/spec/rules/attributes.ts).
       intelRdt: { enabled: false },
       // ID-mapped bind mounts for containers with a user namespace (helper/runtime/idmap.ts).
       mountExtensions: { idmap: { enabled: idmap } },
