@@ -16,7 +16,7 @@ const SUITE_ID = /^(test-tmp[a-z0-9_]{8}|container-\d+|frozen)$/;
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
 /** Every distinct cgroup hierarchy mount (v1 controllers and the v2 one). */
-function hierarchies(): string[] {
+export function hierarchies(): string[] {
   const seen = new Set<string>();
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const [left, right] = line.split(' - ');

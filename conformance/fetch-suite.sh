@@ -18,22 +18,11 @@ if [[ -x "$src/tests/init" && -f "$src/tests/test_start.py" ]]; then
   exit 0
 fi
 
-# apt-get source needs deb-src entries; derive them from the machine's own
-# deb822 sources (same mirrors and suites), once.
-debsrc=/etc/apt/sources.list.d/berth-deb-src.sources
-if ! apt-get source --print-uris crun >/dev/null 2>&1; then
-  if [[ ! -f $debsrc ]]; then
-    sed -e 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources >"$debsrc"
-  fi
-  for _ in 1 2 3 4 5 6; do apt-get update -qq && break; sleep 10; done
-fi
-
+# shellcheck source=debian-source.sh
+. "$here/debian-source.sh"
+deb_source_available crun
 # Build dependencies of the test init: a static libc and libseccomp.
-need=()
-for p in gcc libc6-dev libseccomp-dev dpkg-dev; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
-if ((${#need[@]})); then
-  for _ in 1 2 3 4 5 6; do DEBIAN_FRONTEND=noninteractive apt-get install -y "${need[@]}" && break; sleep 10; done
-fi
+apt_install_missing gcc libc6-dev libseccomp-dev dpkg-dev
 
 dl="$cache/download"
 rm -rf "$dl" "$src"
