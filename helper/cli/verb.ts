@@ -40,4 +40,26 @@ export function endFlagsAt(args: string[], options: Verb['options'], positionals
   return args;
 }
 
+/**
+ * A value-taking flag takes the next word as its value whatever it looks
+ * like, as runc's (Go's) flag parsing does: `--memory-swap -1`,
+ * `--cpu-quota -1`. util.parseArgs refuses a value that starts with a dash
+ * as ambiguous, so such pairs are joined as `--name=value` (before `--`).
+ */
+export function joinFlagValues(args: string[], options: Verb['options']): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') return [...out, ...args.slice(i)];
+    const m = /^(--?)([^=]+)$/.exec(a);
+    const name = m ? (m[1] === '--' ? m[2] : Object.keys(options).find((k) => options[k].short === m[2])) : undefined;
+    if (name !== undefined && (m![1] === '--' || m![2].length === 1) && options[name]?.type === 'string' && i + 1 < args.length && args[i + 1].startsWith('-')) {
+      out.push(`--${name}=${args[++i]}`);
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 export class UsageError extends Error {}
