@@ -58,8 +58,6 @@ export const RUNC_OWN_WORDS: Record<string, string> = {
  * helper/cli/ (the runtime, init, cgroups, spec rules).
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'ps.bats/ps -e -x': 'ps options after the id (`ps ID -e -x`) are refused as unknown options (helper/cli/ps.ts)',
-  'ps.bats/ps after the container stopped': 'ps of a stopped container is an error; runc prints the header (helper/cli/ps.ts)',
   'exec.bats/runc exec [exit codes]': 'exec exits 1, not 255, when it cannot start the process (helper/cli/exec.ts)',
   'kill.bats/kill detached busybox': '`kill -a ID 0` is refused (invalid signal 0), and kill -a of a stopped container fails (helper/cli/kill.ts)',
   'cgroups.bats/runc run (cgroup v1 + unified resources should fail)':

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS } from './commands';
 import { makeLogger } from './log';
-import { endFlagsAt, joinFlagValues, UsageError, type Globals, type Verb } from './verb';
+import { endFlagsAt, joinFlagValues, restAfter, UsageError, type Globals, type Verb } from './verb';
 import { RuntimeError } from '../runtime/errors';
 
 declare const BERTH_VERSION: string | undefined;
@@ -91,7 +91,8 @@ async function main(argv: string[]): Promise<number> {
     }
     const verb: Verb = load();
     // exec: everything from the command on is the command's own (`exec <id> ls -la`).
-    const args = joinFlagValues(verb.commandAfter === undefined ? given : endFlagsAt(given, verb.options, verb.commandAfter), verb.options);
+    const split = verb.restAfter !== undefined ? restAfter(given, verb.options, verb.restAfter) : verb.commandAfter !== undefined ? endFlagsAt(given, verb.options, verb.commandAfter) : given;
+    const args = joinFlagValues(split, verb.options);
     const ownFlags = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
     if (ownFlags.includes('--help') || ownFlags.includes('-h')) {
       process.stdout.write(`NAME:\n   berth ${name} - ${verb.summary}\n\nUSAGE:\n   ${verb.usage}\n`);

@@ -1,10 +1,12 @@
-// `berth ps <id> [-- ps-args]`: the processes in the container's cgroup.
+// `berth ps <id> [ps-args]`: the processes in the container's cgroup.
 // --format json prints their pids; table (the default) runs ps(1) with the
 // given arguments (default -ef) and keeps the header and the lines whose PID
-// column is one of them, as runc does. ps arguments start with "-", so pass
-// them after "--": `berth ps web -- -o pid,comm`.
+// column is one of them, as runc does. Everything after the id is ps's, as
+// with runc (`berth ps web -e -x`, or `berth ps web -- -o pid,comm`). A
+// stopped container has no processes: the header alone, or [].
 import { execFileSync } from 'node:child_process';
 import { containerStats } from '../runtime/cgroups';
+import { runtime } from '../runtime/runtime';
 import { UsageError, type Verb } from './verb';
 
 export function filterPsTable(table: string, pids: number[]): string {
@@ -18,13 +20,15 @@ export function filterPsTable(table: string, pids: number[]): string {
 
 export const verb: Verb = {
   summary: 'ps displays the processes running inside a container',
-  usage: 'berth ps [--format table|json] <container-id> [-- ps options]',
+  usage: 'berth ps [--format table|json] <container-id> [ps options]',
   options: { format: { type: 'string', short: 'f' } },
   positionals: [1, Infinity],
+  restAfter: 1,
   async run(v, [id, ...psArgs], g) {
     const format = v.format ?? 'table';
     if (format !== 'table' && format !== 'json') throw new UsageError(`ps: --format: unknown format \`${String(format)}\` (table or json)`);
-    const { pids } = containerStats(g.ctx, id);
+    const { status } = await runtime.state(g.ctx, id);
+    const pids = status === 'stopped' ? [] : containerStats(g.ctx, id).pids;
     if (format === 'json') {
       process.stdout.write(JSON.stringify(pids) + '\n');
       return 0;

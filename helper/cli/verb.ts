@@ -20,14 +20,19 @@ export interface Verb {
   run(values: Values, positionals: string[], g: Globals): Promise<number>;
   /** Flags stop after this many positionals: the rest is a command line of its own (exec), as runc's SkipArgReorder. */
   commandAfter?: number;
+  /** Everything after this many positionals is passed on untouched, dashes and all (ps: `ps <id> -e -x`, as runc's). */
+  restAfter?: number;
 }
 
-/** Inserts `--` before the positional that starts the command, so its own dashes are not taken for ours. */
-export function endFlagsAt(args: string[], options: Verb['options'], positionals: number): string[] {
+/**
+ * Where the `n`-th positional (1-based) sits in args, skipping flags and the
+ * values of value-taking flags; -1 when there are fewer, or a `--` comes first.
+ */
+function positionalAt(args: string[], options: Verb['options'], n: number): number {
   let seen = 0;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '--') return args;
+    if (a === '--') return -1;
     if (a.startsWith('-') && a !== '-') {
       const name = a.replace(/^--?/, '').split('=')[0];
       const opt = options[name] ?? Object.values(options).find((o) => o.short === name);
@@ -35,9 +40,22 @@ export function endFlagsAt(args: string[], options: Verb['options'], positionals
       if (opt?.type === 'string' && !a.includes('=')) i++;
       continue;
     }
-    if (++seen > positionals) return [...args.slice(0, i), '--', ...args.slice(i)];
+    if (++seen === n) return i;
   }
-  return args;
+  return -1;
+}
+
+const insertEnd = (args: string[], at: number) => (at < 0 || at >= args.length || args[at] === '--' ? args : [...args.slice(0, at), '--', ...args.slice(at)]);
+
+/** Inserts `--` right after the `positionals`-th positional (ps: `ps <id> -e -x`), unless a `--` comes first. */
+export function restAfter(args: string[], options: Verb['options'], positionals: number): string[] {
+  const at = positionalAt(args, options, positionals);
+  return at < 0 ? args : insertEnd(args, at + 1);
+}
+
+/** Inserts `--` before the positional that starts the command, so its own dashes are not taken for ours. */
+export function endFlagsAt(args: string[], options: Verb['options'], positionals: number): string[] {
+  return insertEnd(args, positionalAt(args, options, positionals + 1));
 }
 
 /**
@@ -63,3 +81,4 @@ export function joinFlagValues(args: string[], options: Verb['options']): string
 }
 
 export class UsageError extends Error {}
+
