@@ -27,6 +27,11 @@ if [ "${1:-}" = -c ]; then
 else
   cmd="node test/run.mjs$(printf ' %q' "$@")"
 fi
+# Not in scripts/apt-packages.txt: the VM is not part of npm test yet, and a fresh CI machine need not pay for them.
+if ! command -v qemu-system-x86_64 > /dev/null || ! command -v debootstrap > /dev/null || ! ls /boot/vmlinuz-*-amd64 > /dev/null 2>&1; then
+  echo "run.sh: installing qemu-system-x86 linux-image-amd64 debootstrap" >&2
+  apt-get install -y --no-install-recommends qemu-system-x86 linux-image-amd64 debootstrap >&2 || { apt-get update >&2 && apt-get install -y --no-install-recommends qemu-system-x86 linux-image-amd64 debootstrap >&2; }
+fi
 for t in qemu-system-x86_64 debootstrap mkfs.ext4; do
   command -v "$t" > /dev/null || { echo "run.sh: $t is missing (apt-get install qemu-system-x86 linux-image-amd64 debootstrap)" >&2; exit 2; }
 done
