@@ -58,7 +58,6 @@ export const RUNC_OWN_WORDS: Record<string, string> = {
  * helper/cli/ (the runtime, init, cgroups, spec rules).
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'exec.bats/runc exec [exit codes]': 'exec exits 1, not 255, when it cannot start the process (helper/cli/exec.ts)',
   'kill.bats/kill detached busybox': '`kill -a ID 0` is refused (invalid signal 0), and kill -a of a stopped container fails (helper/cli/kill.ts)',
   'cgroups.bats/runc run (cgroup v1 + unified resources should fail)':
     'on cgroup v1 berth warns and then fails writing memory.min into the cgroup2 mount; runc refuses the config up front with "invalid configuration"',

@@ -8,7 +8,7 @@ import { exec } from '../runtime/exec';
 import { execProcessSpec } from '../runtime/exec-process';
 import { Store } from '../runtime/store';
 import { attachTerminal } from './terminal';
-import { UsageError, type Verb } from './verb';
+import { ExitStatusError, UsageError, type Globals, type Values, type Verb } from './verb';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
@@ -55,40 +55,51 @@ OPTIONS:
   commandAfter: 1,
   async run(v, [id, ...args], g) {
     if (!v.process && args.length === 0) throw new UsageError('exec: missing the command to run (or --process)');
-    const fds = v['preserve-fds'] === undefined ? 0 : Number(v['preserve-fds']);
-    if (!Number.isInteger(fds) || fds < 0) throw new UsageError(`--preserve-fds: \`${v['preserve-fds']}\` is not a non-negative integer`);
-    const gids = list(v['additional-gids']).map((s) => {
-      if (!/^\d+$/.test(s)) throw new UsageError(`--additional-gids: \`${s}\` is not a number`);
-      return Number(s);
-    });
-    const spec = new Store(g.root).readConfig(id);
-    const proc = execProcessSpec(spec, {
-      processFile: v.process === undefined ? undefined : v.process === '-' ? '-' : resolve(v.process as string),
-      args,
-      cwd: v.cwd as string | undefined,
-      env: list(v.env),
-      tty: v.tty === true ? true : undefined,
-      user: v.user as string | undefined,
-      additionalGids: gids,
-      caps: list(v.cap),
-      noNewPrivs: v['no-new-privs'] === true ? true : undefined,
-      apparmor: v.apparmor as string | undefined,
-    });
-    const consoleSocket = v['console-socket'] as string | undefined;
-    const term = proc.terminal && !consoleSocket && !v.detach ? attachTerminal() : undefined;
-    let done;
     try {
-      done = await exec(g.ctx, { id, process: proc, pidFile: v['pid-file'] as string | undefined, consoleSocket, consoleFd: term?.remoteFd, preserveFds: fds, detach: v.detach === true });
+      return await execute(v, id, args, g);
     } catch (e) {
-      term?.close();
-      throw e;
+      // runc exits 255 when the process cannot be started (no such container
+      // or binary, a paused container, a --pid-file it cannot write); only
+      // the process's own status is passed through.
+      throw e instanceof UsageError ? e : new ExitStatusError(e, 255);
     }
-    term?.connect();
-    if (v.detach) return 0;
-    for (const s of FORWARDED) process.on(s, () => { try { process.kill(done.pid, s); } catch { /* gone */ } });
-    const { code, signal } = await done.exited;
-    await term?.drain();
-    term?.close();
-    return code ?? 128 + (signal ? (constants.signals as Record<string, number>)[signal] : 0);
   },
 };
+
+async function execute(v: Values, id: string, args: string[], g: Globals): Promise<number> {
+  const fds = v['preserve-fds'] === undefined ? 0 : Number(v['preserve-fds']);
+  if (!Number.isInteger(fds) || fds < 0) throw new UsageError(`--preserve-fds: \`${v['preserve-fds']}\` is not a non-negative integer`);
+  const gids = list(v['additional-gids']).map((s) => {
+    if (!/^\d+$/.test(s)) throw new UsageError(`--additional-gids: \`${s}\` is not a number`);
+    return Number(s);
+  });
+  const spec = new Store(g.root).readConfig(id);
+  const proc = execProcessSpec(spec, {
+    processFile: v.process === undefined ? undefined : v.process === '-' ? '-' : resolve(v.process as string),
+    args,
+    cwd: v.cwd as string | undefined,
+    env: list(v.env),
+    tty: v.tty === true ? true : undefined,
+    user: v.user as string | undefined,
+    additionalGids: gids,
+    caps: list(v.cap),
+    noNewPrivs: v['no-new-privs'] === true ? true : undefined,
+    apparmor: v.apparmor as string | undefined,
+  });
+  const consoleSocket = v['console-socket'] as string | undefined;
+  const term = proc.terminal && !consoleSocket && !v.detach ? attachTerminal() : undefined;
+  let done;
+  try {
+    done = await exec(g.ctx, { id, process: proc, pidFile: v['pid-file'] as string | undefined, consoleSocket, consoleFd: term?.remoteFd, preserveFds: fds, detach: v.detach === true });
+  } catch (e) {
+    term?.close();
+    throw e;
+  }
+  term?.connect();
+  if (v.detach) return 0;
+  for (const s of FORWARDED) process.on(s, () => { try { process.kill(done.pid, s); } catch { /* gone */ } });
+  const { code, signal } = await done.exited;
+  await term?.drain();
+  term?.close();
+  return code ?? 128 + (signal ? (constants.signals as Record<string, number>)[signal] : 0);
+}

@@ -1,10 +1,11 @@
 // `berth`: a runc-compatible command line. Global flags come before the
-// verb (as with runc); each verb parses its own. Exit status 1 on any error,
+// verb (as with runc); each verb parses its own. Exit status 1 on any error
+// (255 when exec cannot start its process, as runc),
 // with the message in runc's log format on stderr (and in --log).
 import { parseArgs } from 'node:util';
 import { COMMANDS } from './commands';
 import { makeLogger } from './log';
-import { endFlagsAt, joinFlagValues, restAfter, UsageError, type Globals, type Verb } from './verb';
+import { endFlagsAt, ExitStatusError, joinFlagValues, restAfter, UsageError, type Globals, type Verb } from './verb';
 import { RuntimeError } from '../runtime/errors';
 
 declare const BERTH_VERSION: string | undefined;
@@ -111,11 +112,13 @@ async function main(argv: string[]): Promise<number> {
     }
     const globals: Globals = { root: g.root, debug: g.debug, ctx: { root: g.root, log } };
     return await verb.run(parsed.values, pos, globals);
-  } catch (e) {
+  } catch (thrown) {
+    const status = thrown instanceof ExitStatusError ? thrown.status : 1;
+    const e = thrown instanceof ExitStatusError ? thrown.original : thrown;
     const pointer = e instanceof RuntimeError && e.pointer !== undefined ? { pointer: e.pointer } : {};
     const msg = e instanceof Error ? e.message : String(e);
     log('error', msg, pointer);
-    return 1;
+    return status;
   }
 }
 

@@ -82,3 +82,15 @@ export function joinFlagValues(args: string[], options: Verb['options']): string
 
 export class UsageError extends Error {}
 
+/**
+ * An error that makes the CLI exit with `status` instead of 1 (runc exits
+ * 255 when exec cannot start its process). The message is logged as usual.
+ */
+export class ExitStatusError extends Error {
+  constructor(
+    readonly original: unknown,
+    readonly status: number,
+  ) {
+    super(original instanceof Error ? original.message : String(original));
+  }
+}
