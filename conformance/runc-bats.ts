@@ -58,7 +58,6 @@ export const RUNC_OWN_WORDS: Record<string, string> = {
  * helper/cli/ (the runtime, init, cgroups, spec rules).
  */
 export const KNOWN_FAILURES: Record<string, string> = {
-  'kill.bats/kill detached busybox': '`kill -a ID 0` is refused (invalid signal 0), and kill -a of a stopped container fails (helper/cli/kill.ts)',
   'cgroups.bats/runc run (cgroup v1 + unified resources should fail)':
     'on cgroup v1 berth warns and then fails writing memory.min into the cgroup2 mount; runc refuses the config up front with "invalid configuration"',
   'cgroups.bats/runc exec (cgroup v1+hybrid joins correct cgroup)': "exec'd process stays in the root cgroup on v1 hybrid instead of joining the container's (helper/runtime/exec-cgroup.ts)",

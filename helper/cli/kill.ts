@@ -1,4 +1,8 @@
-// `berth kill <id> [signal]`: default TERM, names or numbers, --all for every process.
+// `berth kill <id> [signal]`: default TERM, names or numbers (0 tests that
+// the container lives), --all for every process. As runc's: `kill --all` of a
+// stopped container succeeds (there is nothing left to signal), a plain kill
+// of one fails.
+import { parseSignal } from '../runtime/signals';
 import { runtime } from '../runtime/runtime';
 import type { Verb } from './verb';
 
@@ -8,7 +12,12 @@ export const verb: Verb = {
   options: { all: { type: 'boolean', short: 'a' } },
   positionals: [1, 2],
   async run(v, [id, sig], g) {
-    await runtime.kill(g.ctx, id, sig ?? 'TERM', v.all === true);
+    const signal = sig ?? 'TERM';
+    if (v.all === true) {
+      parseSignal(signal); // a bad signal is an error whatever the state
+      if ((await runtime.state(g.ctx, id)).status === 'stopped') return 0;
+    }
+    await runtime.kill(g.ctx, id, signal, v.all === true);
     return 0;
   },
 };
