@@ -88,6 +88,8 @@ async function execute(v: Values, id: string, args: string[], g: Globals): Promi
   });
   const consoleSocket = v['console-socket'] as string | undefined;
   const term = proc.terminal && !consoleSocket && !v.detach ? attachTerminal() : undefined;
+  const log = g.ctx.log;
+  log?.('debug', 'exec: starting the process', { id, args: proc.args, cwd: proc.cwd, uid: proc.user.uid, gid: proc.user.gid, terminal: proc.terminal === true });
   let done;
   try {
     done = await exec(g.ctx, { id, process: proc, pidFile: v['pid-file'] as string | undefined, consoleSocket, consoleFd: term?.remoteFd, preserveFds: fds, detach: v.detach === true });
@@ -95,10 +97,12 @@ async function execute(v: Values, id: string, args: string[], g: Globals): Promi
     term?.close();
     throw e;
   }
+  log?.('debug', 'exec: process started', { id, pid: done.pid });
   term?.connect();
   if (v.detach) return 0;
   for (const s of FORWARDED) process.on(s, () => { try { process.kill(done.pid, s); } catch { /* gone */ } });
   const { code, signal } = await done.exited;
+  log?.('debug', 'exec: process exited', { id, pid: done.pid, ...(signal ? { signal } : { code }) });
   await term?.drain();
   term?.close();
   return code ?? 128 + (signal ? (constants.signals as Record<string, number>)[signal] : 0);
