@@ -73,6 +73,8 @@ export function makeDir(): string {
   return dir;
 }
 
+const LISTEN_TIMEOUT_MS = 30_000;
+
 export async function startBerthd(dir: string = makeDir(), extra: string[] = [], nodeFlags: string[] = []): Promise<Berthd> {
   requireBuild();
   const root = join(dir, 'root');
@@ -83,12 +85,13 @@ export async function startBerthd(dir: string = makeDir(), extra: string[] = [],
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  const deadline = Date.now() + 5000;
+  // A bound, not a figure: berthd listens in ~0.1 s here, but 4-5 s in the qemu guest of scripts/vm.
+  const deadline = Date.now() + LISTEN_TIMEOUT_MS;
   while (!existsSync(socket)) {
     if (child.exitCode !== null) throw new Error(`berthd exited with ${child.exitCode}: ${err}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`berthd did not listen within 5 s: ${err}`);
+      throw new Error(`berthd did not listen within ${LISTEN_TIMEOUT_MS / 1000} s: ${err}`);
     }
     await new Promise((r) => setTimeout(r, 5));
   }
