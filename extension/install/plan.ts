@@ -17,7 +17,9 @@ export interface InstallPlan {
   elevate: 'none' | 'sudo' | 'pkexec';
 }
 
-export function onPath(name: string): string | undefined {
+/** Where `name` is on PATH (or whether the absolute path `name` exists). */
+export function onPath(name: string, absolute = false): string | undefined {
+  if (absolute) return existsSync(name) ? name : undefined;
   for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(delimiter)) {
     const p = join(dir, name);
     if (dir && existsSync(p)) return p;
@@ -47,7 +49,7 @@ export function plan(
   extensionPath: string,
   socket: string,
   choice: { addUser?: string; strict?: boolean },
-  { env = process.env, uid = process.getuid?.() ?? 0, has = onPath }: { env?: NodeJS.ProcessEnv; uid?: number; has?: (cmd: string) => string | undefined } = {},
+  { env = process.env, uid = process.getuid?.() ?? 0, has = onPath }: { env?: NodeJS.ProcessEnv; uid?: number; has?: (cmd: string, absolute?: boolean) => string | undefined } = {},
 ): InstallPlan {
   const group = env.BERTH_INSTALL_GROUP || DEFAULT_GROUP;
   const args = [join(extensionPath, 'scripts/install-berthd.sh')];
@@ -61,7 +63,8 @@ export function plan(
   if (env.BERTH_INSTALL_UNIT_DIR) args.push('--unit-dir', env.BERTH_INSTALL_UNIT_DIR);
   // When the extension host is a plain Node >= 20 (Remote-SSH, WSL, code-server; not Electron),
   // the script may copy it for a host that has no system Node.
-  if (!process.versions.electron && Number(process.versions.node.split('.')[0]) >= 20) args.push('--node', process.execPath);
+  // Passed only when the usual system places hold no node (the script checks root's PATH too).
+  if (!process.versions.electron && Number(process.versions.node.split('.')[0]) >= 20 && !['/usr/bin/node', '/usr/local/bin/node'].some((n) => has(n, true))) args.push('--node', process.execPath);
   let elevate: InstallPlan['elevate'] = 'none';
   let argv = ['sh', ...args];
   if (uid !== 0) {

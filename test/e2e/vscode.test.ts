@@ -13,7 +13,6 @@
 // every step: its start-up dominates the run.
 // Screenshots of the workbench land in test-artifacts/e2e/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -24,21 +23,11 @@ import { berthdMissing, startBerthd, type TestDaemon } from './berthd';
 import { installCodeServer, installExtension, type Running, scratch, startCodeServer } from './codeServer';
 import { newBundleAndRun } from './newBundle';
 import { showLogsFollows } from './showLogs';
+import { packageVsix } from './vsix';
 import { CHROMIUM, launch, Workbench } from './workbench';
 
 const PROJECT = resolve(__dirname, '../..');
 const ARTIFACTS = join(PROJECT, 'test-artifacts/e2e');
-
-function packageVsix(out: string): void {
-  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: PROJECT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `node esbuild.mjs: ${build.stderr}`);
-  const vsce = spawnSync(join(PROJECT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], {
-    cwd: PROJECT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  assert.equal(vsce.status, 0, `vsce package: ${vsce.stdout}${vsce.stderr}`);
-}
 
 /** Whether berthd in this tree can run a container with a console (hello lists what it implements). */
 async function canRunConsoles(d: TestDaemon): Promise<string | undefined> {
