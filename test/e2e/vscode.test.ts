@@ -114,7 +114,7 @@ test('Berth in code-server and Chromium: view, commands, typo diagnostic, run, t
   await t.test('the status bar says whether berthd is reachable', async () => {
     if (daemon) await wb.until(async () => /berthd \d+/.test(await wb.statusBarText()), 'status bar "berthd <count>" (connected)');
     else {
-      const welcome = page.locator('.part.sidebar .welcome-view-content', { hasText: 'berthd is not running' });
+      const welcome = page.locator('.part.sidebar .welcome-view-content', { hasText: 'berthd, the root helper that runs containers, is not reachable' });
       await welcome.waitFor({ timeout: 20_000 });
     }
     await wb.screenshot('status');
