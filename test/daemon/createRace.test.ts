@@ -61,12 +61,12 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Polls until done() holds; fails when ended() says something ended first, or after 10 s. */
+/** Polls until done() holds; fails when ended() says something ended first, or after 60 s (a bound: a fresh node takes seconds in the qemu guest of scripts/vm). */
 async function until(done: () => boolean, ended: () => string, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   while (!done()) {
     if (ended()) throw new Error(`${what}: not before ${ended()}`);
-    if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
+    if (Date.now() > deadline) throw new Error(`${what}: not within 60 s`);
     await sleep(1);
   }
 }
