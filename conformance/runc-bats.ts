@@ -86,6 +86,30 @@ export const KNOWN_FAILURES: Record<string, string> = {
   'update.bats/update devices [minimal transition rules]': 'device rule updates on v1 do not apply the minimal transition runc makes (helper/linux/cgroups)',
 };
 
+/**
+ * Files the CI gate leaves out to stay near 12 minutes on 2 cores (all 27
+ * took 16 min there under a load of 6-9, runc 6, berth 10): berth passes
+ * every test in them that runc passes, they are the lifecycle basics that
+ * crun's suite and test/runtime also drive, or runc fails them here.
+ * `npx tsx conformance/run-bats.ts runc berth` and BERTH_BATS_FILES=all run them.
+ */
+export const GATE_LEAVES_OUT: Record<string, string> = {
+  'hooks.bats': 'fails for runc too here (wants the Debian image; the busybox stand-in lacks /lib): never counts',
+  'events.bats': 'events --stats/--interval/oom, 41 s for both runtimes; berth passes all 5',
+  'state.bats': 'state of each status; berth passes both (test/runtime/lifecycle.test.ts too)',
+  'list.bats': 'list formats; berth passes (test/runtime/lifecycle.test.ts too)',
+  'start.bats': 'create then start; berth passes (crun suite: start)',
+  'root.bats': '--root separation; berth passes',
+  'run.bats': 'run --keep; berth passes all 3',
+  'create.bats': 'create/start basics; berth passes all 4 (crun suite and test/runtime too)',
+  'mounts_recursive.bats': 'rro bind mounts; berth passes all 3',
+};
+
+/** What test/conformance/runc-bats.test.ts runs by default. */
+export function gateFiles(): string[] {
+  return batsFiles().filter((f) => !(f in GATE_LEAVES_OUT));
+}
+
 export function batsFiles(): string[] {
   return readdirSync(BATS_DIR)
     .filter((f) => f.endsWith('.bats') && !(f in EXCLUDED_FILES))
@@ -370,7 +394,7 @@ export async function runBatsFile(rt: BatsRuntime, file: string, opts: BatsOptio
   // bats' own timeout kills the test shell's children, but not a container
   // process that holds the output pipe of `run` (a container left in a
   // FROZEN cgroup does, and `$(...)` then waits forever): when the TAP has
-  // not grown for the test timeout and half a minute, thaw and kill what the
+  // not grown for the test timeout and ten seconds, thaw and kill what the
   // file's containers hold so bats can go on; a minute later, end the file.
   let lastSize = -1;
   let lastChange = Date.now();
@@ -384,7 +408,7 @@ export async function runBatsFile(rt: BatsRuntime, file: string, opts: BatsOptio
       return;
     }
     const idle = Date.now() - lastChange;
-    if (idle > (testTimeout + 30) * 1000 && unstuckAt === 0 && !NO_TEST_TIMEOUT.has(file)) {
+    if (idle > (testTimeout + 10) * 1000 && unstuckAt === 0 && !NO_TEST_TIMEOUT.has(file)) {
       unstuckAt = Date.now();
       unstick(cgroupsBefore);
     } else if (unstuckAt && Date.now() - unstuckAt > 60_000) {
