@@ -351,7 +351,46 @@ export interface BatsOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * One bats file at a time on the machine: files of two runs (two checkouts'
+ * gates) use the same container ids and cgroup names (test_busybox, ...),
+ * and each file's cleanup removes the bats-named cgroups made while it ran.
+ * A directory made with mkdir is the lock; a holder that died leaves its pid
+ * in it and the lock is taken over.
+ */
+const MACHINE_LOCK = '/run/lock/berth-runc-bats';
+
+export async function machineLock(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(MACHINE_LOCK);
+      writeFileSync(join(MACHINE_LOCK, 'pid'), String(process.pid));
+      return () => rmSync(MACHINE_LOCK, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(join(MACHINE_LOCK, 'pid'), 'utf8'));
+    } catch {
+      /* being made or removed */
+    }
+    const stale = holder > 0 ? !existsSync(`/proc/${holder}`) : Date.now() - (statSync(MACHINE_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10_000;
+    if (stale) rmSync(MACHINE_LOCK, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 export async function runBatsFile(rt: BatsRuntime, file: string, opts: BatsOptions = {}): Promise<FileResult> {
+  const unlock = await machineLock();
+  try {
+    return await runBatsFileLocked(rt, file, opts);
+  } finally {
+    unlock();
+  }
+}
+
+async function runBatsFileLocked(rt: BatsRuntime, file: string, opts: BatsOptions): Promise<FileResult> {
   const outDir = join(opts.outDir ?? BATS_RESULTS_DIR, rt.name);
   mkdirSync(outDir, { recursive: true });
   const tapPath = join(outDir, file.replace(/\.bats$/, '.tap'));
