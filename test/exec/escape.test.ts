@@ -13,6 +13,7 @@ import { chmodSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import type { Spec } from '../../helper/spec/types';
 import { makeBundle } from '../fixtures/bundle';
 import { BERTH, runningContainer } from './helpers';
 
@@ -38,6 +39,14 @@ touch /tmp/done
 sleep 1000
 `;
 
+/** The attacker: WATCHER as its process, a writable rootfs, and CAP_SYS_PTRACE (a common --cap-add for debuggers). */
+function asWatcher(s: Spec, marker: string): void {
+  s.root!.readonly = false;
+  s.process!.args = ['sh', '-c', WATCHER(marker)];
+  const caps = s.process!.capabilities!;
+  for (const set of ['bounding', 'effective', 'permitted'] as const) caps[set] = [...(caps[set] ?? []), 'CAP_SYS_PTRACE'];
+}
+
 async function attack(t: TestContext, userns: boolean): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-escape-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,10 +57,7 @@ async function attack(t: TestContext, userns: boolean): Promise<void> {
   const marker = join(dir, 'host-secret');
   writeFileSync(marker, 'HOST-ONLY\n');
   const c = runningContainer(t, (s) => {
-    s.root!.readonly = false;
-    s.process!.args = ['sh', '-c', WATCHER(marker)];
-    const caps = s.process!.capabilities!;
-    for (const set of ['bounding', 'effective', 'permitted'] as const) caps[set] = [...(caps[set] ?? []), 'CAP_SYS_PTRACE'];
+    asWatcher(s, marker);
     if (userns) {
       // Identity-mapped, so the rootfs needs no chown: CAP_SYS_PTRACE then counts in the container's own user namespace.
       s.linux!.namespaces!.push({ type: 'user' });
@@ -85,12 +91,7 @@ test('create joining a pid namespace by path: node never boots where the other c
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const marker = join(dir, 'host-secret');
   writeFileSync(marker, 'HOST-ONLY\n');
-  const a = runningContainer(t, (s) => {
-    s.root!.readonly = false;
-    s.process!.args = ['sh', '-c', WATCHER(marker)];
-    const caps = s.process!.capabilities!;
-    for (const set of ['bounding', 'effective', 'permitted'] as const) caps[set] = [...(caps[set] ?? []), 'CAP_SYS_PTRACE'];
-  });
+  const a = runningContainer(t, (s) => asWatcher(s, marker));
   const bundle = makeBundle(['sh', '-c', 'echo $$ > /tmp/mypid; sleep 1000'], (s) => {
     s.root!.readonly = false;
     s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'pid' ? { type: 'pid', path: `/proc/${a.pid}/ns/pid` } : n));
