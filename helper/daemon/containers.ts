@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { cgroupPaths, openCgroup } from '../linux/cgroups';
 import { ErrorCode } from '../protocol/errors';
 import type { ContainerInfo, CreateParams, ExitStatus, StatsResult } from '../protocol/types';
-import type { RuntimeContext } from '../runtime/api';
+import type { RuntimeContext, RuntimeState } from '../runtime/api';
 import type { DaemonRuntime } from './runtime';
 import type { Process, Resources, State } from '../spec/types';
 import type { EventBus } from './bus';
@@ -110,12 +110,13 @@ export class Containers {
     }
   }
 
-  private info(state: State): ContainerInfo {
+  private info(state: RuntimeState): ContainerInfo {
     const l = this.live.get(state.id);
     const r = l?.record;
     return {
       ...state,
-      created: r?.created,
+      // berthd's own record, else the runtime's: a container made by berth or podman on this root has its created time too.
+      created: r?.created || state.created,
       terminal: r?.terminal ?? false,
       owner: r ? 'berthd' : 'external',
       ...(r?.exitStatus ? { exitStatus: r.exitStatus } : {}),

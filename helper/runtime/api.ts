@@ -55,11 +55,14 @@ export interface Created {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** The OCI state, plus when the container was created (as runc's state shows it), whoever created it. */
+export type RuntimeState = State & { created?: string };
+
 export interface Runtime {
   create(ctx: RuntimeContext, opts: CreateOptions): Promise<Created>;
   start(ctx: RuntimeContext, id: string): Promise<void>;
-  state(ctx: RuntimeContext, id: string): Promise<State>;
-  list(ctx: RuntimeContext): Promise<State[]>;
+  state(ctx: RuntimeContext, id: string): Promise<RuntimeState>;
+  list(ctx: RuntimeContext): Promise<RuntimeState[]>;
   kill(ctx: RuntimeContext, id: string, signal: string | number, all?: boolean): Promise<void>;
   delete(ctx: RuntimeContext, id: string, force?: boolean): Promise<void>;
   /** The config stored at create time (the bundle may change afterwards). */

@@ -4,7 +4,7 @@ import { closeSync, openSync, readFileSync, readSync, readlinkSync, unlinkSync, 
 import * as C from '../linux/constants';
 import { isAlive, pidsInNamespace } from '../linux/proc';
 import type { Spec, State, Status } from '../spec/types';
-import type { RuntimeContext } from './api';
+import type { RuntimeContext, RuntimeState } from './api';
 import { RuntimeError } from './errors';
 import { withLock } from './lock';
 import { parseSignal } from './signals';
@@ -22,9 +22,13 @@ function load(ctx: RuntimeContext, id: string): { store: Store; st: StoredState 
   return { store, st, status: statusOf(store, id, st) };
 }
 
-export async function state(ctx: RuntimeContext, id: string): Promise<State> {
+export async function state(ctx: RuntimeContext, id: string): Promise<RuntimeState> {
   const { st, status } = load(ctx, id);
-  return toState(id, status, st);
+  return withCreated(toState(id, status, st), st?.created);
+}
+
+function withCreated(s: State, created: string | undefined): RuntimeState {
+  return created ? { ...s, created } : s;
 }
 
 /** States plus the fields runc's `list` shows. */
@@ -42,8 +46,8 @@ export async function listDetailed(ctx: RuntimeContext): Promise<(State & { root
   return out;
 }
 
-export async function list(ctx: RuntimeContext): Promise<State[]> {
-  return (await listDetailed(ctx)).map(({ rootfs: _r, created: _c, owner: _o, ...s }) => s);
+export async function list(ctx: RuntimeContext): Promise<RuntimeState[]> {
+  return (await listDetailed(ctx)).map(({ rootfs: _r, created, owner: _o, ...s }) => withCreated(s, created));
 }
 
 export async function config(ctx: RuntimeContext, id: string): Promise<Spec> {

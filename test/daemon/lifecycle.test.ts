@@ -4,6 +4,8 @@
 // runtime library) listed with live status, and SIGTERM leaving containers
 // running for the next berthd to list again.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ContainerEvent } from '../../helper/protocol/events';
 import { ErrorCode } from '../../helper/protocol/errors';
@@ -97,6 +99,10 @@ test('containers created outside berthd in the same root are listed with live st
     let info = (await c.request('list', {})).containers.find((s) => s.id === 'ext1');
     assert.equal(info?.status, 'running');
     assert.equal(info?.owner, 'external');
+    // Its created time comes from the runtime's state, as for berthd's own (the view shows it and the uptime).
+    const stored = JSON.parse(readFileSync(join(b.root, 'ext1', 'state.json'), 'utf8')) as { created: string };
+    assert.equal(info?.created, stored.created);
+    assert.equal((await c.request('state', { id: 'ext1' })).created, stored.created);
     // berthd learns of outside changes by a one-second poll: give it the time to see each state.
     await waitEvent(events, 'started');
     await c.request('kill', { id: 'ext1', signal: 'KILL' });
