@@ -245,19 +245,24 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+/** Thaws cgroup `cg` (v1 freezer or v2) and SIGKILLs the processes in it: a frozen one would hold them (and bats) forever. */
+function thawAndKill(cg: string): void {
+  tryWrite(join(cg, 'freezer.state'), 'THAWED');
+  tryWrite(join(cg, 'cgroup.freeze'), '0');
+  for (const p of procsOf(cg)) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
 /** Thaws the cgroups the file made and kills the processes in them. */
 function unstick(cgroupsBefore: Set<string>): void {
   for (const top of [...batsCgroups()].filter((c) => !cgroupsBefore.has(c))) {
     for (const cg of subtree(top)) {
-      tryWrite(join(cg, 'freezer.state'), 'THAWED');
-      tryWrite(join(cg, 'cgroup.freeze'), '0');
-      for (const p of procsOf(cg)) {
-        try {
-          process.kill(p, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
+      thawAndKill(cg);
     }
   }
 }
@@ -304,15 +309,7 @@ function cleanupFile(rt: BatsRuntime, tmp: string, cgroupsBefore: Set<string>): 
     for (const top of mine) {
       if (round === 0) leftovers.push(`cgroup ${top}`);
       for (const cg of subtree(top)) {
-        tryWrite(join(cg, 'freezer.state'), 'THAWED');
-        tryWrite(join(cg, 'cgroup.freeze'), '0');
-        for (const p of procsOf(cg)) {
-          try {
-            process.kill(p, 'SIGKILL');
-          } catch {
-            /* gone */
-          }
-        }
+        thawAndKill(cg);
         try {
           rmdirSync(cg);
         } catch {
