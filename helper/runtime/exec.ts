@@ -101,7 +101,9 @@ export async function exec(ctx: RuntimeContext, opts: ExecOptions): Promise<Exec
     } finally {
       ch.close();
     }
-    // The stage waits for the process and exits as it did; a detached stage has already left.
+    // A detached stage leaves right after the ack: only then is the process the subreaper's and no longer in
+    // our tree, which a caller may look at as soon as we return. Otherwise the stage waits and exits as the process did.
+    if (opts.detach) await stageExited;
     return { pid, exited: stageExited };
   } finally {
     if (consoleSock !== undefined) closeSync(consoleSock);
