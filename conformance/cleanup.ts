@@ -181,19 +181,7 @@ export function cleanupSuite(run: SuiteRun): string[] {
     if (cgroups.length === 0 && pids.size === 0) break;
     sleep(100);
   }
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((t) => t && prefixes.some((p) => t.startsWith(p)))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) {
-    leftovers.push(`mount ${m}`);
-    try {
-      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
-    } catch {
-      /* already gone with a parent */
-    }
-  }
+  leftovers.push(...unmountUnder(prefixes));
   for (const d of run.dirs) rmSync(d, { recursive: true, force: true });
   return leftovers;
 }
@@ -222,4 +210,21 @@ export function sweepSuiteCgroups(before: Set<string>): string[] {
     sleep(100);
   }
   return removed;
+}
+
+/** Lazily unmounts every mount below one of `prefixes`, deepest first; returns them as `mount <path>` lines. */
+export function unmountUnder(prefixes: string[]): string[] {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((t) => t && prefixes.some((p) => t.startsWith(p)))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) {
+    try {
+      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    } catch {
+      /* already gone with a parent */
+    }
+  }
+  return mounts.map((m) => `mount ${m}`);
 }

@@ -8,7 +8,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hierarchies } from './cleanup';
+import { hierarchies, unmountUnder } from './cleanup';
 import type { Outcome } from './results';
 import { CACHE, REPO } from './suite';
 
@@ -319,19 +319,7 @@ function cleanupFile(rt: BatsRuntime, tmp: string, cgroupsBefore: Set<string>): 
     }
     sleep(100);
   }
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4])
-    .filter((t) => t && t.startsWith(tmp + '/'))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) {
-    leftovers.push(`mount ${m}`);
-    try {
-      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
-    } catch {
-      /* gone with a parent */
-    }
-  }
+  leftovers.push(...unmountUnder([tmp + '/']));
   rmSync(tmp, { recursive: true, force: true });
   return leftovers;
 }
