@@ -22,7 +22,7 @@ import { berthdArgv, NODE_FLAGS } from '../../helper/daemon/nodeFlags';
 import { BerthClient } from '../../helper/protocol/client';
 import { makeBundle } from '../../test/fixtures/bundle';
 import { call, cycle, forceDeleteAll, type Ctx } from '../lifecycle/measure';
-import { benchRuntimes, type BenchRuntime } from '../lifecycle/runtimes';
+import { benchRuntimes, stopRuntimes, type BenchRuntime } from '../lifecycle/runtimes';
 import { median, p95 } from '../lifecycle/stats';
 
 const BERTHD = resolve(__dirname, '../../dist/berthd.js');
@@ -200,6 +200,8 @@ async function main(): Promise<void> {
     plain = undefined;
     out.push('', `create→start→exit→delete of /bin/true (${iterations} interleaved rounds, ms):`);
     for (const [name, s] of samples) out.push(`  ${name.padEnd(16)} median ${median(s).toFixed(1).padStart(6)}  p95 ${p95(s).toFixed(1).padStart(6)}${failures.get(name) ? `  (${failures.get(name)} failed)` : ''}`);
+    const ratio = (a: string, b: string) => (samples.get(a)?.length && samples.get(b)?.length ? `${(median(samples.get(a)!) / median(samples.get(b)!)).toFixed(2)}×` : '—');
+    out.push(`  ratios of medians: berthd/crun ${ratio('berthd (socket)', 'crun')} (target ≤ 0.5×), berthd/runc ${ratio('berthd (socket)', 'runc')}`);
 
     // concurrent containers: all started at once, then all deleted at once.
     out.push('', `${concurrent} concurrent sleep containers (wall ms, start all / delete all):`);
@@ -227,6 +229,7 @@ async function main(): Promise<void> {
       const dms = now() - t0;
       forceDeleteAll(r, ctx);
       out.push(`  ${r.name.padEnd(16)} ${ms.toFixed(0).padStart(6)} / ${dms.toFixed(0).padStart(6)}   (${res.filter((x) => x.status === 'fulfilled').length}/${concurrent} started)`);
+      out.push(`  ${''.padEnd(16)} berthd/${r.name}: ${(runMs / ms).toFixed(2)}× start all${r.name === 'crun' ? ' (target ≤ 1×)' : ''}`);
     }
     out.push('', `berthd RSS: idle ${idle.toFixed(1)} MB (target < 60 MB; ${idleNoPool.toFixed(1)} MB with --init-pool 0; ${idlePlain.toFixed(1)} MB under Node's default flags), with ${ok} running containers ${busy.toFixed(1)} MB`);
     out.push(`berthd's node flags: ${NODE_FLAGS.join(' ')}`);
@@ -239,6 +242,7 @@ async function main(): Promise<void> {
     await nopool?.stop();
     await plain?.stop();
     for (const r of clis) forceDeleteAll(r, ctxs.get(r.name)!);
+    stopRuntimes(found);
     trueBundle.cleanup();
     sleepBundle.cleanup();
     rmSync(dir, { recursive: true, force: true });

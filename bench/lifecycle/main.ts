@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import type { Spec } from '../../helper/spec/types';
 import { makeBundle } from '../../test/fixtures/bundle';
 import { harden, profileSource } from './hardened';
-import { call, cycle, execTrue, forceDeleteAll, parallelCycles, runToExit, startExecTarget, type Ctx } from './measure';
-import { benchRuntimes, type BenchRuntime } from './runtimes';
+import { cycle, execTrue, forceDeleteAll, parallelCycles, runToExit, startExecTarget, type Ctx } from './measure';
+import { benchRuntimes, stopRuntimes, type BenchRuntime } from './runtimes';
 import { median, p95 } from './stats';
 
 const OPS = ['run /bin/true to exit', 'create', 'start', 'delete', 'create→start→exit→delete', 'exec /bin/true (running container)', '20 parallel cycles (wall)'] as const;
@@ -143,18 +143,8 @@ async function main(): Promise<void> {
     for (const [name, f] of failures) if (f.length) console.log(`failures: ${name} ${f.length}, first: ${f[0]}`);
   }
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} cores (other work on the machine skews every column alike)`);
-  for (const r of found) {
-    if (!r.note) continue;
-    // What the shim alone costs: the same shim exec'ing /bin/true, against /bin/true.
-    const shim: number[] = [];
-    const bare: number[] = [];
-    const c: Ctx = { root: tmpdir(), bundle: tmpdir(), log: '/dev/null' };
-    for (let i = 0; i < 10; i++) {
-      shim.push(await call({ ...r, env: { CONFORMANCE_RUNTIME: '/bin/true' } }, c, []));
-      bare.push(await call({ ...r, bin: '/bin/true' }, c, []));
-    }
-    console.log(`note: ${r.note} (the shim adds ${(median(shim) - median(bare)).toFixed(1)} ms a call, median of 10)`);
-  }
+  for (const r of found) if (r.note) console.log(`note: ${r.note}`);
+  stopRuntimes(found);
 }
 
 main().catch((e) => {

@@ -16,7 +16,12 @@ export interface Ctx {
 }
 
 /** Runs one runtime verb; resolves with its wall time in ms, rejects on a non-zero exit. */
-export function call(rt: BenchRuntime, ctx: Ctx, args: string[]): Promise<number> {
+export async function call(rt: BenchRuntime, ctx: Ctx, args: string[]): Promise<number> {
+  if (rt.spawner) {
+    const r = await rt.spawner.run({ bin: rt.real, args: ['--root', ctx.root, ...args], cwd: ctx.bundle, log: ctx.log, env: process.env });
+    if (r.code === 0) return r.ms;
+    throw new Error(`${rt.name} ${args.join(' ')}: exit ${r.code ?? r.signal}: ${readFileSync(ctx.log, 'utf8').trim().split('\n').slice(-2).join(' | ')}`);
+  }
   const err = openSync(ctx.log, 'a');
   const t0 = process.hrtime.bigint();
   const child = spawn(rt.bin, ['--root', ctx.root, ...args], { cwd: ctx.bundle, stdio: ['ignore', 'ignore', err], env: { ...process.env, ...rt.env } });
