@@ -70,6 +70,18 @@ function copyHostAddon() {
   copyFileSync(from, `dist/koffi/${dir}/koffi.node`);
 }
 
+/**
+ * Node 20 parses the certificates NODE_EXTRA_CA_CERTS names before V8
+ * starts (~30 ms of every start-up on this kind of host; Node 22 loads them
+ * lazily). Berth's runtime makes no TLS connection, so its launcher drops the
+ * variable (coreutils env -S -u), and the other runtime bundles (berthd.js,
+ * init.js, exec.js) delete it first thing, so that what they start (berthd's
+ * re-execution under its Node flags, hooks that are Node scripts) does not pay it.
+ */
+const LAUNCHER = '#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node';
+// "use strict" first: a banner statement before esbuild's own would end the directive prologue.
+const DROP_CA_CERTS = '"use strict";delete process.env.NODE_EXTRA_CA_CERTS;';
+
 const watch = process.argv.includes('--watch');
 /** `berth --version` says package.json's version (helper/cli/main.ts reads BERTH_VERSION when defined). */
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
@@ -93,7 +105,7 @@ const builds = entries
     external: [...(e.koffi === 'bundled' ? [] : ['koffi']), ...(e.external ?? [])],
     plugins: e.koffi === 'bundled' ? [koffiAddonPlugin] : [],
     define: e.out === 'berth' ? { BERTH_VERSION: JSON.stringify(version) } : undefined,
-    banner: e.executable ? { js: '#!/usr/bin/env node' } : undefined,
+    banner: e.executable ? { js: LAUNCHER } : e.koffi === 'bundled' ? { js: DROP_CA_CERTS } : undefined,
     logLevel: 'warning',
   }));
 
