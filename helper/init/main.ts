@@ -115,8 +115,8 @@ function main(): void {
   closeSync(built.fifo);
   try {
     const { cfg } = built;
-    at('/hooks/startContainer', () => runHooksSync('startContainer', cfg.spec.hooks?.startContainer, hookState(cfg, 'running'), { cwd: '/' }));
     execProcess(cfg.spec.process!, {
+      startContainer: () => at('/hooks/startContainer', () => runHooksSync('startContainer', cfg.spec.hooks?.startContainer, hookState(cfg, 'running'), { cwd: '/' })),
       path: built.exe,
       preserveFds: cfg.preserveFds,
       keepGroups: cfg.spec.annotations?.['run.oci.keep_original_groups'] === '1',

@@ -56,6 +56,12 @@ export interface ExecPlan {
   preserveFds: number;
   /** Installs the seccomp filter (helper/linux/seccomp.ts); called at the one point the kernel allows. */
   seccomp?: () => void;
+  /**
+   * Runs the startContainer hooks: after the process's user, capabilities and
+   * seccomp filter are in place, as runc runs them (seccomp.bats checks that
+   * a filter denying mkdir kills a hook's mkdir).
+   */
+  startContainer?: () => void;
   /** crun's run.oci.keep_original_groups annotation: keep the caller's supplementary groups. */
   keepGroups?: boolean;
   /** linux.personality and linux.memoryPolicy, for the container's own process. */
@@ -101,6 +107,7 @@ export function execProcess(p: Process, plan: ExecPlan): never {
     // Last, so that as little as possible of the init runs under the filter.
     if (plan.seccomp) at('/linux/seccomp', plan.seccomp);
   }
+  plan.startContainer?.();
   resetSignals();
   cloexecFrom(3 + plan.preserveFds);
   keepAcrossExec(2 + plan.preserveFds);

@@ -61,14 +61,18 @@ function plan(hook: Hook, state: State, opts: HookOptions) {
 
 function describe(where: string, hook: Hook, outcome: string, stderr: string, stdout: string): string {
   const out = [stderr.trim() && `stderr: ${stderr.trim().slice(-OUTPUT_LIMIT)}`, stdout.trim() && `stdout: ${stdout.trim().slice(-OUTPUT_LIMIT)}`].filter(Boolean).join('; ');
-  return `${where}: hook \`${hook.path}\` ${outcome}${out ? `: ${out}` : ''}`;
+  // "error running hook" is runc's wording, which its callers and tests look for.
+  return `${where}: error running hook \`${hook.path}\`: ${outcome}${out ? `: ${out}` : ''}`;
 }
+
+/** strsignal(3)'s words for the signals a hook is likely to die of (a seccomp filter's kill is SIGSYS). */
+const SIGNAL_TEXT: Record<string, string> = { SIGSYS: 'bad system call', SIGSEGV: 'segmentation fault', SIGABRT: 'aborted', SIGKILL: 'killed', SIGTERM: 'terminated', SIGBUS: 'bus error' };
 
 /** What failed, or undefined when the hook succeeded. */
 function outcome(err: NodeJS.ErrnoException | undefined, code: number | null, signal: string | null, timedOut: boolean, hook: Hook): string | undefined {
   if (timedOut) return `timed out after ${hook.timeout}s and was killed`;
   if (err) return `could not run: ${err.code ?? err.message}`;
-  if (signal) return `was killed by ${signal}`;
+  if (signal) return `was killed by ${signal}${SIGNAL_TEXT[signal] ? ` (${SIGNAL_TEXT[signal]})` : ''}`;
   if (code !== 0) return `exited with status ${code}`;
   return undefined;
 }

@@ -51,7 +51,7 @@ for (const mode of ['async', 'sync'] as const) {
     const state: State = { ociVersion: '1.3.0', id: 'h2', status: 'creating', bundle: d };
     await assert.rejects(
       run('createRuntime', [sh('true'), sh('echo boom >&2; exit 3'), sh('touch ran')], state),
-      /^Error: \/hooks\/createRuntime\/1: hook `\/bin\/busybox` exited with status 3: stderr: boom$/,
+      /^Error: \/hooks\/createRuntime\/1: error running hook `\/bin\/busybox`: exited with status 3: stderr: boom$/,
     );
     assert.equal(existsSync(join(d, 'ran')), false);
   });
@@ -59,14 +59,14 @@ for (const mode of ['async', 'sync'] as const) {
   test(`${mode}: a hook past its timeout is killed and fails the operation`, async (t) => {
     const d = tmp(t);
     const t0 = Date.now();
-    await assert.rejects(run('poststart', [sh('sleep 30', [], { timeout: 1 })], { ociVersion: '1.3.0', id: 'h3', status: 'running', pid: 1, bundle: d }), /\/hooks\/poststart\/0: hook `\/bin\/busybox` timed out after 1s and was killed/);
+    await assert.rejects(run('poststart', [sh('sleep 30', [], { timeout: 1 })], { ociVersion: '1.3.0', id: 'h3', status: 'running', pid: 1, bundle: d }), /\/hooks\/poststart\/0: error running hook `\/bin\/busybox`: timed out after 1s and was killed/);
     const ms = Date.now() - t0;
     assert.ok(ms >= 900 && ms < 10000, `took ${ms} ms`);
   });
 
   test(`${mode}: a hook that cannot be run names its path`, async (t) => {
     const d = tmp(t);
-    await assert.rejects(run('startContainer', [{ path: join(d, 'missing') }], { ociVersion: '1.3.0', id: 'h4', status: 'created', pid: 1, bundle: d }), /\/hooks\/startContainer\/0: hook `.*missing` could not run: ENOENT/);
+    await assert.rejects(run('startContainer', [{ path: join(d, 'missing') }], { ociVersion: '1.3.0', id: 'h4', status: 'created', pid: 1, bundle: d }), /\/hooks\/startContainer\/0: error running hook `.*missing`: could not run: ENOENT/);
   });
 
   test(`${mode}: poststop failures only warn and the remaining hooks still run`, async (t) => {
@@ -74,6 +74,6 @@ for (const mode of ['async', 'sync'] as const) {
     const warnings: string[] = [];
     await run('poststop', [sh('exit 1'), sh('touch ran')], { ociVersion: '1.3.0', id: 'h5', status: 'stopped', bundle: d }, (m) => warnings.push(m));
     assert.equal(existsSync(join(d, 'ran')), true);
-    assert.deepEqual(warnings, ['/hooks/poststop/0: hook `/bin/busybox` exited with status 1']);
+    assert.deepEqual(warnings, ['/hooks/poststop/0: error running hook `/bin/busybox`: exited with status 1']);
   });
 }

@@ -83,7 +83,7 @@ for (const kind of ['prestart', 'createRuntime', 'createContainer'] as const) {
     const { r, bundle, id } = setup(t, (s) => (s.hooks = { [kind]: [fail(kind)] }));
     const c = r.run(['create', '--bundle', bundle.dir, id]);
     assert.equal(c.status, 1);
-    assert.match(c.stderr, new RegExp(`/hooks/${kind}/0: hook \`/bin/busybox\` exited with status 2: stderr: ${kind} refused`));
+    assert.match(c.stderr, new RegExp(`/hooks/${kind}/0: error running hook \`/bin/busybox\`: exited with status 2: stderr: ${kind} refused`));
     assert.notEqual(r.run(['state', id]).status, 0, 'the container is gone');
   });
 }
@@ -93,11 +93,11 @@ test('a failing poststart hook fails start and stops the container; a failing po
   assert.equal(r.run(['create', '--bundle', bundle.dir, id]).status, 0);
   const s = r.run(['start', id]);
   assert.equal(s.status, 1);
-  assert.match(s.stderr, /\/hooks\/poststart\/0: hook `\/bin\/busybox` exited with status 2/);
+  assert.match(s.stderr, /\/hooks\/poststart\/0: error running hook `\/bin\/busybox`: exited with status 2/);
   await until(() => r.state(id).status === 'stopped', 5000, 'stopped after the failed poststart');
   const d = r.run(['delete', id]);
   assert.equal(d.status, 0, d.stderr);
-  assert.match(d.stderr, /\/hooks\/poststop\/0: hook `\/bin\/busybox` exited with status 2/);
+  assert.match(d.stderr, /\/hooks\/poststop\/0: error running hook `\/bin\/busybox`: exited with status 2/);
 });
 
 test('a hook past its timeout fails create', (t) => {
@@ -105,6 +105,6 @@ test('a hook past its timeout fails create', (t) => {
   const t0 = Date.now();
   const c = r.run(['create', '--bundle', bundle.dir, id]);
   assert.equal(c.status, 1);
-  assert.match(c.stderr, /\/hooks\/createRuntime\/0: hook `\/bin\/busybox` timed out after 1s/);
+  assert.match(c.stderr, /\/hooks\/createRuntime\/0: error running hook `\/bin\/busybox`: timed out after 1s/);
   assert.ok(Date.now() - t0 < 10000);
 });
